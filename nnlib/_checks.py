@@ -1,0 +1,54 @@
+"""Input checks shared by nnlib's public functions.
+
+Every public function turns what it is given into a float array here, so a
+bad input fails in one place with one kind of message: what was expected and
+what came.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def describe(x):
+    """A short description of ``x`` for an error message."""
+    if isinstance(x, np.ndarray):
+        return f"an array of dtype {x.dtype} and shape {x.shape}"
+    text = repr(x)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+def as_float_array(x, what="z"):
+    """Return ``x`` as a floating-point array.
+
+    Float arrays keep their dtype (float32 stays float32); Python scalars,
+    integers and booleans become float64. Anything else raises ``TypeError``.
+    """
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # e.g. a ragged list
+        raise TypeError(
+            f"{what} must be a real number or an array of real numbers, "
+            f"got {describe(x)} ({err})"
+        ) from None
+    if arr.dtype.kind == "f":
+        return arr
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.float64)
+    raise TypeError(
+        f"{what} must be a real number or an array of real numbers, got {describe(x)}"
+    )
+
+
+def real_number(value, what):
+    """Check that a parameter is a real (not complex, not bool) number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {describe(value)}")
+    return value
+
+
+def unwrap_scalar(arr):
+    """Return a 0-d array as a NumPy scalar, any other array unchanged."""
+    return arr[()] if arr.ndim == 0 else arr
