@@ -65,6 +65,16 @@ class Activation:
         """The derivative $g'(z)$, a function of ``z``, same parameters as $g$."""
         return self._apply(self._dfn, z, params)
 
+    def backward(self, z, dA, **params):
+        r"""Chain rule through this activation: $dZ = dA \odot g'(Z)$."""
+        dA = as_float_array(dA, f"{self.name}.backward: dA")
+        g = np.asarray(self.derivative(z, **params))
+        if dA.shape != g.shape:
+            raise ValueError(
+                f"{self.name}.backward: dA must have the shape of z, {g.shape}, got {dA.shape}"
+            )
+        return dA * g
+
     def derivative_of(self, dfn):
         """Decorator: attach ``dfn(z, **params)`` as this activation's derivative."""
         if inspect.signature(dfn) != self._signature:
