@@ -1,0 +1,283 @@
+r"""Loss functions $J(A, Y)$ and their derivatives $\partial J / \partial A$.
+
+Each loss is a callable object: ``mse(A, Y)`` is the loss as a Python float,
+averaged over the batch, and ``mse.derivative(A, Y)`` is
+$\partial J / \partial A$, an array of the shape of ``A``. Because $J$ is a
+mean, the derivative already carries the $1/m$: back-propagating it gives
+$\partial J / \partial W$ directly, with no later division by $m$.
+
+``A`` (the network's output) and ``Y`` (the targets) have the same shape
+``(n[L], m)``: one column per example. Both must be finite. Losses are
+computed in float64.
+
+Find a loss by name with :func:`get`; :data:`LOSSES` maps every name to its
+object.
+"""
+
+import numpy as np
+
+from nnlib._checks import as_float_array
+
+__all__ = ["EPS", "LOSSES", "Loss", "binary_cross_entropy", "cross_entropy", "get", "mse"]
+
+EPS = 1e-12
+"""Cross-entropies clip ``A`` to ``[EPS, 1 - EPS]`` so that $\\log$ stays finite."""
+
+LOSSES = {}
+"""Every loss by name."""
+
+
+class Loss:
+    """A loss $J(A, Y)$ with its derivative $\\partial J / \\partial A$.
+
+    Made by the ``_loss`` decorator from a function ``fn(A, Y)``; the
+    derivative is attached with :meth:`derivative_of`. Both receive float64
+    arrays of the same 2-D shape that have passed this loss's checks.
+
+    ``fused_with`` names the output activation whose derivative cancels
+    against this loss's (sigmoid for binary cross-entropy, softmax for
+    cross-entropy); :meth:`fused_dZ` then gives $\\partial J / \\partial Z$
+    in one step.
+    """
+
+    def __init__(self, fn, check=None):
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+        self._fn = fn
+        self._dfn = None
+        self._check = check
+        self.fused_with = None
+        self._fused = None
+
+    def __call__(self, A, Y):
+        A, Y = self._prepare(A, Y)
+        return float(self._fn(A, Y))
+
+    def derivative(self, A, Y):
+        r"""$\partial J / \partial A$, an array of the shape of ``A``."""
+        A, Y = self._prepare(A, Y)
+        return self._dfn(A, Y)
+
+    def fused_dZ(self, A, Y):
+        r"""$\partial J / \partial Z$ through the output activation :attr:`fused_with`."""
+        if self._fused is None:
+            raise ValueError(f"{self.name} has no fused gradient")
+        A, Y = self._prepare(A, Y)
+        return self._fused(A, Y)
+
+    def derivative_of(self, dfn):
+        """Decorator: attach ``dfn(A, Y)`` as $\\partial J / \\partial A$."""
+        self._dfn = dfn
+        return self
+
+    def fused(self, activation_name):
+        """Decorator: attach ``fn(A, Y)`` as $\\partial J/\\partial Z$ through ``activation_name``."""
+
+        def attach(fn):
+            self.fused_with = activation_name
+            self._fused = fn
+            return self
+
+        return attach
+
+    def _prepare(self, A, Y):
+        A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)
+        Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
+        if A.shape != Y.shape:
+            raise ValueError(
+                f"{self.name}: A and Y must have the same shape, "
+                f"got A {A.shape} and Y {Y.shape}"
+            )
+        if A.ndim != 2 or A.shape[1] == 0:
+            raise ValueError(
+                f"{self.name}: A and Y must be 2-D (outputs, examples) with at least "
+                f"one example, got shape {A.shape}"
+            )
+        for what, arr in (("A", A), ("Y", Y)):
+            if not np.isfinite(arr).all():
+                raise ValueError(f"{self.name}: {what} contains NaN or inf")
+        if self._check is not None:
+            self._check(self.name, A, Y)
+        return A, Y
+
+    def __repr__(self):
+        return f"<loss {self.name}>"
+
+
+def _loss(check=None):
+    """Decorator: turn ``fn(A, Y)`` into a registered :class:`Loss`."""
+
+    def register(fn):
+        obj = Loss(fn, check)
+        LOSSES[obj.name] = obj
+        return obj
+
+    return register
+
+
+def get(name):
+    """Return the loss called ``name`` (a :class:`Loss` is returned as is).
+
+    >>> get("mse")
+    <loss mse>
+    >>> get("hinge")
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse
+    """
+    if isinstance(name, Loss):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"a loss name must be a string, got {type(name).__name__}")
+    try:
+        return LOSSES[name]
+    except KeyError:
+        known = ", ".join(LOSSES)
+        raise ValueError(f"unknown loss {name!r}; known: {known}") from None
+
+
+def _in_unit_interval(name, what, arr):
+    if arr.min() < 0 or arr.max() > 1:
+        raise ValueError(
+            f"{name}: {what} must lie in [0, 1], got values from {arr.min():g} to {arr.max():g}"
+        )
+
+
+# --- binary cross-entropy ----------------------------------------------------
+
+
+def _check_bce(name, A, Y):
+    _in_unit_interval(name, "A (probabilities)", A)
+    _in_unit_interval(name, "Y (labels)", Y)
+
+
+@_loss(_check_bce)
+def binary_cross_entropy(A, Y):
+    r"""Binary cross-entropy, the mean over all entries of ``A``.
+
+    $$J = -\frac{1}{N} \sum_{i,j} \Bigl( y_{ij} \log a_{ij}
+          + (1 - y_{ij}) \log (1 - a_{ij}) \Bigr),
+      \qquad
+      \frac{\partial J}{\partial a_{ij}} = \frac{1}{N}\,
+          \frac{a_{ij} - y_{ij}}{a_{ij}(1 - a_{ij})}$$
+
+    where $N$ is the number of entries; for one output unit, $N = m$.
+    ``A`` holds probabilities and ``Y`` labels (0 or 1, or soft labels),
+    both in $[0, 1]$. ``A`` is clipped to ``[EPS, 1 - EPS]`` (``EPS`` =
+    1e-12) before the logs and in the derivative, so a saturated sigmoid
+    output ($a = 0$ or $1$) gives a finite loss and gradient.
+
+    Through a sigmoid output $A = \sigma(Z)$ the factor $a(1-a) = \sigma'(z)$
+    cancels (see ``binary_cross_entropy.fused_dZ``):
+
+    $$\frac{\partial J}{\partial Z} = \frac{A - Y}{N}.$$
+
+    >>> A = np.array([[0.9, 0.2, 0.6]])
+    >>> Y = np.array([[1, 0, 1]])
+    >>> binary_cross_entropy(A, Y)
+    0.2797765635793423
+    >>> binary_cross_entropy.derivative(A, Y)
+    array([[-0.37037037,  0.41666667, -0.55555556]])
+    >>> binary_cross_entropy.fused_dZ(A, Y)
+    array([[-0.03333333,  0.06666667, -0.13333333]])
+    """
+    A = np.clip(A, EPS, 1 - EPS)
+    return -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
+
+
+@binary_cross_entropy.derivative_of
+def _(A, Y):
+    A = np.clip(A, EPS, 1 - EPS)
+    return (A - Y) / (A * (1 - A)) / A.size
+
+
+@binary_cross_entropy.fused("sigmoid")
+def _(A, Y):
+    return (A - Y) / A.size
+
+
+# --- categorical cross-entropy -----------------------------------------------
+
+
+def _check_ce(name, A, Y):
+    _in_unit_interval(name, "A (probabilities)", A)
+    if Y.min() < 0 or not np.allclose(Y.sum(axis=0), 1, rtol=0, atol=1e-6):
+        raise ValueError(
+            f"{name}: every column of Y must be one-hot (or a probability "
+            f"column: non-negative, summing to 1), classes on rows; "
+            f"got Y of shape {Y.shape}"
+        )
+
+
+@_loss(_check_ce)
+def cross_entropy(A, Y):
+    r"""Categorical cross-entropy for softmax outputs, classes on rows.
+
+    $$J = -\frac{1}{m} \sum_{j=1}^{m} \sum_{i=1}^{k} y_{ij} \log a_{ij},
+      \qquad
+      \frac{\partial J}{\partial a_{ij}} = -\frac{1}{m}\,\frac{y_{ij}}{a_{ij}}$$
+
+    ``A`` and ``Y`` have shape ``(k, m)``: ``k`` classes, ``m`` examples.
+    Every column of ``Y`` is one-hot (or a probability vector). ``A`` is
+    clipped to ``[EPS, 1]`` before the log and in the derivative.
+
+    Through a softmax output (over each column), the softmax Jacobian turns
+    this into (see ``cross_entropy.fused_dZ``)
+
+    $$\frac{\partial J}{\partial Z} = \frac{A - Y}{m}.$$
+
+    >>> A = np.array([[0.7, 0.1],
+    ...               [0.2, 0.3],
+    ...               [0.1, 0.6]])
+    >>> Y = np.array([[1, 0],
+    ...               [0, 0],
+    ...               [0, 1]])
+    >>> cross_entropy(A, Y)
+    0.43375339731549497
+    >>> cross_entropy.fused_dZ(A, Y)
+    array([[-0.15,  0.05],
+           [ 0.1 ,  0.15],
+           [ 0.05, -0.2 ]])
+    """
+    A = np.clip(A, EPS, 1)
+    return -np.sum(Y * np.log(A)) / A.shape[1]
+
+
+@cross_entropy.derivative_of
+def _(A, Y):
+    return -Y / np.clip(A, EPS, 1) / A.shape[1]
+
+
+@cross_entropy.fused("softmax")
+def _(A, Y):
+    return (A - Y) / A.shape[1]
+
+
+# --- mean squared error ------------------------------------------------------
+
+
+@_loss()
+def mse(A, Y):
+    r"""Mean squared error, the mean over all entries of ``A``.
+
+    $$J = \frac{1}{N} \sum_{i,j} (a_{ij} - y_{ij})^2,
+      \qquad
+      \frac{\partial J}{\partial a_{ij}} = \frac{2}{N} (a_{ij} - y_{ij})$$
+
+    where $N$ is the number of entries ($N = m$ for one output unit). No
+    factor $\frac12$: this is the mean of the squared errors, as in
+    ``torch.nn.MSELoss``.
+
+    >>> A = np.array([[0.5, 2.0, 1.0]])
+    >>> Y = np.array([[1.0, 1.0, 1.0]])
+    >>> mse(A, Y)
+    0.4166666666666667
+    >>> mse.derivative(A, Y)
+    array([[-0.33333333,  0.66666667,  0.        ]])
+    """
+    return np.mean((A - Y) ** 2)
+
+
+@mse.derivative_of
+def _(A, Y):
+    return 2 * (A - Y) / A.size

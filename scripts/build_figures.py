@@ -1,0 +1,229 @@
+"""Build the site's figures into ``.cache/figures``, skipping those that are current.
+
+    python -m scripts.build_figures [--force] [--jobs N]
+
+Every module in ``scripts/figures/`` registers figures with ``@figure``. A
+module's figures are current when its cache key is unchanged: a hash of the
+module's source, the source of every ``nnlib`` and ``scripts`` module it
+imports (followed through their own imports), the plot style, this builder,
+and the matplotlib/NumPy/SciPy versions. Stale figures are rendered in
+parallel, as deterministic SVG in a light and a dark variant. One line reports
+what was done; a figure that raises fails the build with its name and traceback.
+"""
+
+import argparse
+import ast
+import hashlib
+import importlib
+import io
+import json
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE_MODULES = ROOT / "scripts" / "figures"
+OUT = ROOT / ".cache" / "figures"
+MANIFEST = OUT / "manifest.json"
+ALWAYS = ("scripts.figure", "scripts.style", "scripts.build_figures")
+LOCAL_PACKAGES = ("nnlib", "scripts")
+VERSIONS = ("matplotlib", "numpy", "scipy")
+
+
+# --- what a module depends on --------------------------------------------------
+
+
+def module_file(name):
+    """The source file of a local module name, or None if it is not local."""
+    if name.split(".")[0] not in LOCAL_PACKAGES:
+        return None
+    base = ROOT.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_names(path, name):
+    """Module names imported by the file ``path`` (module ``name``), statically."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(p for p in [*parts, base] if p)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def local_dependencies(name):
+    """Files of ``name`` and every local module it imports, transitively.
+
+    Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too, so
+    parent packages count as dependencies.
+    """
+    seen, todo = {}, [name]
+    while todo:
+        current = todo.pop()
+        parts = current.split(".")
+        for i in range(1, len(parts) + 1):
+            parent = ".".join(parts[:i])
+            path = module_file(parent)
+            if path is not None and parent not in seen:
+                seen[parent] = path
+                todo.extend(_imported_names(path, parent))
+    return seen
+
+
+def cache_key(module_name):
+    """Hash of everything that can change the figures of ``module_name``."""
+    digest = hashlib.sha256()
+    for pkg in VERSIONS:
+        digest.update(f"{pkg}=={version(pkg)}\n".encode())
+    deps = {}
+    for name in (module_name, *ALWAYS):
+        deps.update(local_dependencies(name))
+    for name in sorted(deps):
+        digest.update(name.encode() + b"\0" + deps[name].read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+def figure_modules():
+    """Module names of ``scripts/figures/*.py``, in a stable order."""
+    return sorted(
+        f"scripts.figures.{p.stem}"
+        for p in FIGURE_MODULES.glob("*.py")
+        if not p.stem.startswith("_")
+    )
+
+
+def render(path):
+    """Render figure ``path`` in every theme; return {theme: svg bytes}."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from scripts.figure import FIGURES
+    from scripts.style import THEMES
+
+    fn, size = FIGURES[path]
+    svgs = {}
+    for theme, rc in THEMES.items():
+        with matplotlib.rc_context(rc):
+            fig = Figure(figsize=size)
+            fn(fig)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        svgs[theme] = buffer.getvalue()
+    return svgs
+
+
+def _render_task(module_name, path):
+    try:
+        importlib.import_module(module_name)
+        return path, render(path), None
+    except Exception:
+        return path, None, traceback.format_exc()
+
+
+def output_files(path):
+    return {theme: OUT / f"{path}-{theme}.svg" for theme in ("light", "dark")}
+
+
+def _write(file, data):
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(file)
+
+
+# --- the build -------------------------------------------------------------------
+
+
+def build(force=False, jobs=None):
+    """Bring ``.cache/figures`` up to date. Return (current, rebuilt, errors)."""
+    old = json.loads(MANIFEST.read_text()) if MANIFEST.is_file() and not force else {}
+    manifest, tasks, current = {}, [], 0
+    for name in figure_modules():
+        key = cache_key(name)
+        entry = old.get(name)
+        if entry and entry["key"] == key and all(
+            f.is_file() for p in entry["figures"] for f in output_files(p).values()
+        ):
+            manifest[name] = entry
+            current += len(entry["figures"])
+            continue
+        before = set(_registry())
+        importlib.import_module(name)
+        paths = sorted(set(_registry()) - before)
+        manifest[name] = {"key": key, "figures": paths}
+        tasks += [(name, p) for p in paths]
+
+    errors = {}
+    for path, svgs, error in _run(tasks, jobs):
+        if error:
+            errors[path] = f"figure {path!r} failed:\n{error}"
+            continue
+        for theme, file in output_files(path).items():
+            _write(file, svgs[theme])
+    for name in {name for name, path in tasks if path in errors}:
+        del manifest[name]  # rebuilt again next time
+    _remove_orphans(manifest)
+    _write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    return current, len(tasks) - len(errors), list(errors.values())
+
+
+def _registry():
+    from scripts.figure import FIGURES
+
+    return FIGURES
+
+
+def _run(tasks, jobs):
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    if jobs <= 1:
+        return [_render_task(*t) for t in tasks]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(_render_task, *zip(*tasks)))
+
+
+def _remove_orphans(manifest):
+    keep = {MANIFEST}
+    for entry in manifest.values():
+        for p in entry["figures"]:
+            keep.update(output_files(p).values())
+    for file in OUT.rglob("*"):
+        if file.is_file() and file not in keep:
+            file.unlink()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="rebuild every figure")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    current, rebuilt, errors = build(force=args.force, jobs=args.jobs)
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(
+        f"figures: {current} current, {rebuilt} rebuilt"
+        + (f", {len(errors)} failed" if errors else "")
+        + f" in {time.perf_counter() - start:.1f} s"
+    )
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

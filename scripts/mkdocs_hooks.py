@@ -1,0 +1,53 @@
+"""MkDocs hook: build the figures, then serve them and MathJax from the site itself.
+
+Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
+rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
+process each build, and nothing is written into ``docs/``.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / ".cache" / "figures"
+MATHJAX_SITE_DIR = "assets/mathjax"
+# What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
+                 "ui", "a11y", "sre")
+
+
+def on_pre_build(config):
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.build_figures"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if result.returncode:
+        raise PluginError(f"building figures failed\n{result.stderr}{result.stdout}")
+    print(f"INFO    -  {result.stdout.strip()}", flush=True)
+
+
+def on_files(files, config):
+    for svg in sorted(FIGURES.rglob("*.svg")):
+        _add(files, config, f"figures/{svg.relative_to(FIGURES).as_posix()}", svg)
+    es5 = _mathjax_es5()
+    for part in MATHJAX_PARTS:
+        paths = [es5 / part] if (es5 / part).is_file() else sorted((es5 / part).rglob("*"))
+        for path in paths:
+            if path.is_file():
+                _add(files, config, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}", path)
+    return files
+
+
+def _add(files, config, uri, path):
+    files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+
+def _mathjax_es5():
+    """MathJax 3's ``es5/`` folder, as shipped by the django-static-mathjax wheel."""
+    import mathjax  # the package only carries files; importing it is cheap
+
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
