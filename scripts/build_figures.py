@@ -29,7 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIGURE_MODULES = ROOT / "scripts" / "figures"
 OUT = ROOT / ".cache" / "figures"
-MANIFEST = OUT / "manifest.json"
 ALWAYS = ("scripts.figure", "scripts.style", "scripts.build_figures")
 LOCAL_PACKAGES = ("nnlib", "scripts")
 VERSIONS = ("matplotlib", "numpy", "scipy")
@@ -116,12 +115,12 @@ def render(path):
     from scripts.figure import FIGURES
     from scripts.style import THEMES
 
-    fn, size = FIGURES[path]
+    draw, size, _ = FIGURES[path]
     svgs = {}
     for theme, rc in THEMES.items():
         with matplotlib.rc_context(rc):
             fig = Figure(figsize=size)
-            fn(fig)
+            draw(fig)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="svg", metadata={"Date": None})
         svgs[theme] = buffer.getvalue()
@@ -136,8 +135,8 @@ def _render_task(module_name, path):
         return path, None, traceback.format_exc()
 
 
-def output_files(path):
-    return {theme: OUT / f"{path}-{theme}.svg" for theme in ("light", "dark")}
+def output_files(out, path):
+    return {theme: out / f"{path}-{theme}.svg" for theme in ("light", "dark")}
 
 
 def _write(file, data):
@@ -150,22 +149,24 @@ def _write(file, data):
 # --- the build -------------------------------------------------------------------
 
 
-def build(force=False, jobs=None):
-    """Bring ``.cache/figures`` up to date. Return (current, rebuilt, errors)."""
-    old = json.loads(MANIFEST.read_text()) if MANIFEST.is_file() and not force else {}
+def build(out=OUT, force=False, jobs=None):
+    """Bring the figures in ``out`` up to date. Return (current, rebuilt, errors)."""
+    manifest_file = out / "manifest.json"
+    old = {}
+    if manifest_file.is_file() and not force:
+        old = json.loads(manifest_file.read_text())
     manifest, tasks, current = {}, [], 0
     for name in figure_modules():
         key = cache_key(name)
         entry = old.get(name)
         if entry and entry["key"] == key and all(
-            f.is_file() for p in entry["figures"] for f in output_files(p).values()
+            f.is_file() for p in entry["figures"] for f in output_files(out, p).values()
         ):
             manifest[name] = entry
             current += len(entry["figures"])
             continue
-        before = set(_registry())
         importlib.import_module(name)
-        paths = sorted(set(_registry()) - before)
+        paths = sorted(p for p, fig in _registry().items() if fig.module == name)
         manifest[name] = {"key": key, "figures": paths}
         tasks += [(name, p) for p in paths]
 
@@ -174,12 +175,12 @@ def build(force=False, jobs=None):
         if error:
             errors[path] = f"figure {path!r} failed:\n{error}"
             continue
-        for theme, file in output_files(path).items():
+        for theme, file in output_files(out, path).items():
             _write(file, svgs[theme])
     for name in {name for name, path in tasks if path in errors}:
         del manifest[name]  # rebuilt again next time
-    _remove_orphans(manifest)
-    _write(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    _remove_orphans(out, manifest)
+    _write(manifest_file, json.dumps(manifest, indent=1, sort_keys=True).encode())
     return current, len(tasks) - len(errors), list(errors.values())
 
 
@@ -198,12 +199,12 @@ def _run(tasks, jobs):
         return list(pool.map(_render_task, *zip(*tasks)))
 
 
-def _remove_orphans(manifest):
-    keep = {MANIFEST}
+def _remove_orphans(out, manifest):
+    keep = {out / "manifest.json"}
     for entry in manifest.values():
         for p in entry["figures"]:
-            keep.update(output_files(p).values())
-    for file in OUT.rglob("*"):
+            keep.update(output_files(out, p).values())
+    for file in out.rglob("*"):
         if file.is_file() and file not in keep:
             file.unlink()
 

@@ -9,6 +9,16 @@ path below ``figures/`` on the site, without the theme and extension:
 This module imports nothing heavy: the builder reads the registry cheaply.
 """
 
+import sys
+from typing import Callable, NamedTuple
+
+
+class Figure(NamedTuple):
+    draw: Callable  # draw(fig) draws on a styled matplotlib Figure
+    size: tuple  # inches
+    module: str  # the module that registered it
+
+
 FIGURES = {}
 
 
@@ -18,7 +28,7 @@ def figure(path, *, size=(6.4, 3.6)):
     def register(fn):
         if path in FIGURES:
             raise ValueError(f"figure {path!r} is registered twice")
-        FIGURES[path] = (fn, size)
+        FIGURES[path] = Figure(fn, size, sys._getframe(1).f_globals["__name__"])
         return fn
 
     return register

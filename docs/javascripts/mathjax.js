@@ -14,10 +14,15 @@ window.MathJax = {
   },
 };
 
-// Instant navigation swaps the page without reloading scripts: typeset again.
+// Instant navigation swaps the page without reloading scripts, so typeset the
+// new content again. The first page is typeset by MathJax itself on load.
+let firstPage = true;
 document$.subscribe(() => {
+  if (firstPage) {
+    firstPage = false;
+    return;
+  }
   const mj = window.MathJax;
-  if (!mj.startup || !mj.startup.promise) return; // not loaded yet: it typesets on load
   mj.startup.promise = mj.startup.promise.then(() => {
     mj.startup.output.clearCache();
     mj.typesetClear();

@@ -1,0 +1,37 @@
+# One command to serve the site, one to test everything. Both create .venv and
+# install what they need on first use (Python >= 3.11 and make are all you need).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+# A reproducible site: sitemap dates come from the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: install serve site test doctest figures bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
+	touch $@
+
+serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+site: install  ## strict static build into site/
+	$(BIN)/mkdocs build --strict
+
+test: install  ## the whole test suite
+	$(BIN)/python -m pytest
+
+doctest: install  ## only the examples on the pages and in nnlib's docstrings
+	$(BIN)/python -m pytest docs nnlib
+
+figures: install  ## build the figures alone (FORCE=1 rebuilds all)
+	$(BIN)/python -m scripts.build_figures $(if $(FORCE),--force)
+
+clean:
+	rm -rf site .cache .pytest_cache .hypothesis

@@ -1,0 +1,8 @@
+"""A figure module that raises: used by test_figures to check failures are reported."""
+
+from scripts.figure import figure
+
+
+@figure("broken/division")
+def division(fig):
+    return 1 / 0

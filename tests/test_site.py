@@ -1,0 +1,49 @@
+"""The strict site build: clean, complete, and nothing fetched from elsewhere."""
+
+import re
+
+from tests.conftest import ROOT
+
+PAGES = sorted(p for p in ROOT.joinpath("docs").rglob("*.md"))
+THIRD_PARTY = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""")
+
+
+def built_page(site, page):
+    """Where MkDocs writes ``page`` (directory URLs: a/b.md -> a/b/index.html)."""
+    rel = page.relative_to(ROOT / "docs").with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "index" else rel.parts
+    return site.joinpath(*parts, "index.html")
+
+
+def test_every_page_is_built(site):
+    for page in PAGES:
+        assert built_page(site, page).is_file(), f"{page} was not built"
+
+
+def test_mathjax_is_served_from_the_site(site):
+    assert (site / "assets/mathjax/tex-chtml.js").is_file()
+    fonts = list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert len(fonts) > 20
+    html = (site / "index.html").read_text()
+    assert 'src="assets/mathjax/tex-chtml.js"' in html
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    """Links to other sites are fine; scripts, styles, fonts and images are not."""
+    for html in site.rglob("*.html"):
+        loads = [
+            m.group(0)
+            for m in re.finditer(r"<(?:script|img|link|iframe|source)\b[^>]*>", html.read_text())
+            if THIRD_PARTY.search(m.group(0)) and 'rel="canonical"' not in m.group(0)
+        ]
+        assert loads == [], f"{html.relative_to(site)} loads {loads}"
+
+
+def test_no_google_fonts_in_css(site):
+    for css in site.rglob("*.css"):
+        assert "fonts.googleapis" not in css.read_text(), css
+
+
+def test_figures_are_served_not_committed(site):
+    assert (site / "figures/activations/relu-light.svg").is_file()
+    assert not list(ROOT.joinpath("docs").rglob("*.svg"))
