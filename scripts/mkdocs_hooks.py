@@ -5,6 +5,8 @@ rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
 process each build, and nothing is written into ``docs/``.
 """
 
+import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,27 @@ MATHJAX_SITE_DIR = "assets/mathjax"
 # What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
                  "ui", "a11y", "sre")
+
+
+def on_config(config):
+    """Key mkdocs-jupyter's cache on nnlib's source as well as the notebook's.
+
+    Its own key hashes only the notebook, so a change to nnlib would leave
+    stale outputs on the page. Each version of nnlib gets its own folder.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None:
+        return config
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "nnlib").rglob("*.py")):
+        digest.update(path.read_bytes())
+    base = ROOT / ".cache" / "mkdocs-jupyter"
+    current = base / digest.hexdigest()[:16]
+    plugin.config["cache_dir"] = str(current)
+    for old in base.glob("*") if base.is_dir() else ():
+        if old != current:  # outputs of an older nnlib
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return config
 
 
 def on_pre_build(config):

@@ -52,12 +52,12 @@ def test_light_and_dark_variants_use_their_theme_colours():
 
 
 def test_every_elementwise_activation_has_a_figure():
-    from nnlib.activations import ACTIVATIONS, Activation
+    from nnlib.activations import ACTIVATIONS, Softmax
 
     import scripts.figures.activations  # noqa: F401  (registers the figures)
 
     for name, act in ACTIVATIONS.items():
-        if isinstance(act, Activation):
+        if not isinstance(act, Softmax):
             assert f"activations/{name}" in FIGURES
 
 

@@ -9,7 +9,7 @@ one-sided limit.
 import matplotlib
 import numpy as np
 
-from nnlib.activations import ACTIVATIONS, Activation
+from nnlib.activations import ACTIVATIONS, Softmax
 from scripts.figure import figure
 
 Z = np.round(np.linspace(-5, 5, 1001), 2)  # exact multiples of 0.01, 0 included
@@ -60,7 +60,7 @@ def plot_activation(name, fig):
 
 
 for _name, _act in ACTIVATIONS.items():
-    if isinstance(_act, Activation):
+    if not isinstance(_act, Softmax):  # softmax is not elementwise: no 1-D curve
         figure(f"activations/{_name}")(lambda fig, _name=_name: plot_activation(_name, fig))
 
 
