@@ -141,7 +141,7 @@ def output_files(out, path):
 
 def _write(file, data):
     file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(".tmp")
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")  # builds may run side by side
     tmp.write_bytes(data)
     tmp.replace(file)
 
