@@ -3,14 +3,22 @@ r"""Activation functions and their derivatives.
 Each activation is a callable object: ``sigmoid(z)`` is $\sigma(z)$ and
 ``sigmoid.derivative(z)`` is $\sigma'(z)$, both functions of the
 pre-activation ``z`` (not of the output ``a``). Parameters are keyword
-arguments of both: ``leaky_relu(z, alpha=0.2)`` and
+arguments of both, with PyTorch's defaults: ``leaky_relu(z, alpha=0.2)`` and
 ``leaky_relu.derivative(z, alpha=0.2)``.
 
 All of them accept a Python scalar or a NumPy array of any shape and return
 the same shape. Float arrays keep their dtype; integers and booleans are
-computed in float64. The formulas are the numerically stable ones: no
-overflow warning for any finite input or $\pm\infty$, and NaN in gives NaN
-out.
+computed in float64. (Every formula is evaluated in float64 and the result
+rounded to the input's dtype, so float16 and float32 get correctly rounded
+values.) The formulas are the numerically stable ones: no overflow, invalid
+or divide warning for any finite input or $\pm\infty$, the right limits at
+$\pm\infty$, and NaN in gives NaN out.
+
+Elementwise: :data:`sigmoid`, :data:`tanh`, :data:`relu`, :data:`leaky_relu`,
+:data:`elu`, :data:`selu`, :data:`gelu`, :data:`silu`, :data:`softplus`,
+:data:`mish`, :data:`softsign`, :data:`hardsigmoid`, :data:`hardswish`,
+:data:`identity`. Not elementwise: :data:`softmax`, whose ``derivative`` is a
+Jacobian matrix.
 
 Find an activation by name with :func:`get`; :data:`ACTIVATIONS` maps every
 name to its object.
@@ -18,19 +26,34 @@ name to its object.
 
 import functools
 import inspect
+import math
 
 import numpy as np
 from scipy import special
 
-from nnlib._checks import as_float_array, real_number, unwrap_scalar
+from nnlib._checks import as_float_array, describe, real_number, unwrap_scalar
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "SELU_ALPHA",
+    "SELU_SCALE",
+    "Softmax",
+    "elu",
+    "gelu",
     "get",
+    "hardsigmoid",
+    "hardswish",
+    "identity",
     "leaky_relu",
+    "mish",
     "relu",
+    "selu",
     "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "softsign",
     "tanh",
 ]
 
@@ -44,7 +67,7 @@ class Activation:
     Made by the :func:`activation` decorator from a function of ``z``; the
     derivative is attached with :meth:`derivative_of`. Calling the object
     checks the input, converts it to a float array and returns an array of
-    the same shape (a NumPy scalar for a scalar input).
+    the same shape and dtype (a NumPy scalar for a scalar input).
     """
 
     def __init__(self, fn):
@@ -85,7 +108,7 @@ class Activation:
         self._dfn = dfn
         return self
 
-    def _apply(self, fn, z, params):
+    def _check_params(self, params):
         unknown = sorted(set(params) - set(self.defaults))
         if unknown:
             takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
@@ -93,8 +116,12 @@ class Activation:
                 f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
                 f"it takes {takes or 'no parameters'}"
             )
+
+    def _apply(self, fn, z, params):
+        self._check_params(params)
         z = as_float_array(z, f"{self.name}: z")
-        return unwrap_scalar(np.asarray(fn(z, **params)))
+        out = np.asarray(fn(z.astype(np.float64, copy=False), **params))
+        return unwrap_scalar(_round_to(out, z.dtype))
 
     def __repr__(self):
         return f"<activation {self.name}>"
@@ -102,7 +129,10 @@ class Activation:
 
 def activation(fn):
     """Decorator: turn ``fn(z, **params)`` into a registered :class:`Activation`."""
-    act = Activation(fn)
+    return _register(Activation(fn))
+
+
+def _register(act):
     ACTIVATIONS[act.name] = act
     return act
 
@@ -128,9 +158,44 @@ def get(name):
         raise ValueError(f"unknown activation {name!r}; known: {known}") from None
 
 
+# --- numerical helpers -------------------------------------------------------
+
+
+def _round_to(out, dtype):
+    """``out`` (float64) rounded to ``dtype``."""
+    # Rounding may flush a tiny float64 value to 0 in float16/32: that is the
+    # correctly rounded answer, not an error, so it raises no underflow.
+    with np.errstate(under="ignore"):
+        return out.astype(dtype, copy=False)
+
+
 def _where_nan(z, out):
     """Put NaN in ``out`` wherever ``z`` is NaN (for piecewise formulas)."""
     return np.where(np.isnan(z), z, out)
+
+
+_EXP_IS_ZERO = math.log(np.finfo(np.float64).smallest_subnormal) - 1
+"""Below this, $e^a$ rounds to exactly 0 in float64."""
+
+
+def _exp(a):
+    """$e^a$, exactly 0 (without an underflow signal) where it rounds to 0."""
+    return np.exp(a, out=np.zeros_like(a), where=~(a < _EXP_IS_ZERO))
+
+
+def _near_root(z, plain, root, coeffs, width=0.01):
+    r"""Use a Taylor series for $g'$ within ``width`` of a root of $g'$.
+
+    Near a root, $g'$ is a difference of two nearly equal terms, and the plain
+    formula keeps its absolute but not its relative precision. There
+    $g'(z) = \sum_{k \ge 1} c_k d^k$ with $d = z - z_0$ keeps both; ``root``
+    is $z_0$ as a pair ``(hi, lo)`` with $z_0 = hi + lo$ to 32 digits.
+    """
+    hi, lo = root
+    # z - hi is exact near the root; the clip keeps far-away z (and inf) finite.
+    d = (np.clip(z, hi - 1, hi + 1) - hi) - lo
+    series = np.polynomial.polynomial.polyval(d, (0.0, *coeffs))
+    return np.where(np.abs(d) < width, series, plain)
 
 
 # --- sigmoid -----------------------------------------------------------------
@@ -157,12 +222,12 @@ def sigmoid(z):
     >>> sigmoid.derivative(0.0)
     0.25
     """
-    return special.expit(z).astype(z.dtype, copy=False)
+    return special.expit(z)
 
 
 @sigmoid.derivative_of
 def _(z):
-    return (special.expit(z) * special.expit(-z)).astype(z.dtype, copy=False)
+    return special.expit(z) * special.expit(-z)
 
 
 # --- tanh --------------------------------------------------------------------
@@ -189,7 +254,8 @@ def tanh(z):
 
 @tanh.derivative_of
 def _(z):
-    e = np.exp(-2 * np.abs(z))
+    # Past |z| = 1000, e^{-2|z|} is 0; the cap keeps -2|z| from overflowing.
+    e = _exp(-2 * np.minimum(np.abs(z), 1000.0))
     return 4 * e / (1 + e) ** 2
 
 
@@ -216,7 +282,7 @@ def relu(z):
 
 @relu.derivative_of
 def _(z):
-    return np.heaviside(z, 0).astype(z.dtype, copy=False)
+    return np.heaviside(z, 0)
 
 
 # --- leaky ReLU --------------------------------------------------------------
@@ -247,3 +313,512 @@ def _(z, alpha=0.01):
     real_number(alpha, "leaky_relu: alpha")
     slope = np.where(z > 0, 1, alpha).astype(z.dtype)
     return _where_nan(z, slope)
+
+
+# --- ELU and SELU ------------------------------------------------------------
+
+
+def _elu(z, alpha, scale=1.0):
+    """``scale * z`` for z > 0, ``alpha * (e^z - 1)`` for z <= 0."""
+    # min(z, 0): expm1 never sees a large positive z (it would overflow).
+    return np.where(z > 0, scale * z, alpha * np.expm1(np.minimum(z, 0)))
+
+
+def _elu_derivative(z, alpha, scale=1.0):
+    return np.where(z > 0, scale, alpha * _exp(np.minimum(z, 0)))
+
+
+@activation
+def elu(z, alpha=1.0):
+    r"""Exponential linear unit with saturation value $-\alpha$ (default 1.0).
+
+    $$\operatorname{ELU}(z) = \begin{cases} z & z > 0 \\ \alpha\,(e^{z} - 1) & z \le 0 \end{cases}
+      \qquad
+      \operatorname{ELU}'(z) = \begin{cases} 1 & z > 0 \\ \alpha\, e^{z} & z \le 0 \end{cases}$$
+
+    Range $(-\alpha, \infty)$. $e^z - 1$ is computed with ``expm1``, which
+    keeps full precision for small $|z|$ where $e^z \approx 1$. At the kink
+    nnlib uses $\operatorname{ELU}'(0) = \alpha$ (the $z \le 0$ branch), as
+    PyTorch does; for $\alpha = 1$ both sides agree there.
+
+    >>> elu(np.array([-1000.0, -1.0, 0.0, 2.0]))
+    array([-1.        , -0.63212056,  0.        ,  2.        ])
+    >>> elu.derivative(np.array([-1.0, 0.0, 2.0]), alpha=0.5)
+    array([0.18393972, 0.5       , 1.        ])
+    """
+    real_number(alpha, "elu: alpha")
+    return _elu(z, alpha)
+
+
+@elu.derivative_of
+def _(z, alpha=1.0):
+    real_number(alpha, "elu: alpha")
+    return _elu_derivative(z, alpha)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+r"""SELU's $\alpha$ (Klambauer et al. 2017), as in PyTorch."""
+SELU_SCALE = 1.0507009873554804934193349852946
+r"""SELU's $\lambda$ (Klambauer et al. 2017), as in PyTorch."""
+_SELU_SCALE_ALPHA = 1.7580993408473768
+r"""$\lambda\alpha$ correctly rounded (the product of the rounded constants is 1 ulp off)."""
+
+
+@activation
+def selu(z):
+    r"""Scaled ELU, with the fixed constants of Klambauer et al. (2017).
+
+    $$\operatorname{SELU}(z) = \lambda \begin{cases} z & z > 0 \\
+        \alpha\,(e^{z} - 1) & z \le 0 \end{cases}
+      \qquad
+      \operatorname{SELU}'(z) = \lambda \begin{cases} 1 & z > 0 \\
+        \alpha\, e^{z} & z \le 0 \end{cases}$$
+
+    with $\alpha \approx 1.6733$ (:data:`SELU_ALPHA`) and
+    $\lambda \approx 1.0507$ (:data:`SELU_SCALE`), chosen so that activations
+    keep zero mean and unit variance through deep layers. Like PyTorch, it
+    takes no parameters. At the kink nnlib uses
+    $\operatorname{SELU}'(0) = \lambda\alpha \approx 1.7581$ (the $z \le 0$
+    branch), as PyTorch does. (For $|z| > 1.7\cdot10^{308}/\lambda$ the
+    exact result exceeds the largest float64 and overflows to $\pm\infty$.)
+
+    >>> selu(np.array([-1000.0, 0.0, 1.0]))
+    array([-1.75809934,  0.        ,  1.05070099])
+    >>> selu.derivative(np.array([-1.0, 0.0, 1.0]))
+    array([0.6467686 , 1.75809934, 1.05070099])
+    """
+    return _elu(z, _SELU_SCALE_ALPHA, SELU_SCALE)
+
+
+@selu.derivative_of
+def _(z):
+    return _elu_derivative(z, _SELU_SCALE_ALPHA, SELU_SCALE)
+
+
+# --- GELU --------------------------------------------------------------------
+
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_GELU_KAPPA = 0.044715
+
+# Roots z0 = hi + lo of g' and Taylor coefficients c_1..c_7 of g'(z0 + d),
+# computed with mpmath (tests/reference.py; tests/test_activations.py checks them).
+_GELU_ROOT = (-0.7517915246935645, 1.4956759177009883e-17)
+_GELU_SERIES = (
+    0.4314939923140469, 0.388284982990552, -0.018199676398671087,
+    -0.1140082332972217, -0.014771522148244337, 0.019421679838189067,
+    0.004539228379125415,
+)
+_GELU_TANH_ROOT = (-0.7524614220710163, 3.635560509207687e-17)
+_GELU_TANH_SERIES = (
+    0.4304000910248585, 0.38751844613578895, -0.01578285352184803,
+    -0.11394448308095899, -0.01661932834305256, 0.019682309459833118,
+    0.005261059254921912,
+)
+
+
+def _gelu_mode(approximate):
+    if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {describe(approximate)}")
+    return approximate
+
+
+def _gelu_tanh_parts(z):
+    """Clipped z, $s = \\sigma(2u)$ and $2u'$, with $u = \\sqrt{2/\\pi}(z + \\kappa z^3)$."""
+    # Past |z| = 30, sigma(2u) is exactly 0 or 1; the clip keeps z^3 from overflowing.
+    zc = np.clip(z, -30, 30)
+    two_u = 2 * _SQRT_2_OVER_PI * (zc + _GELU_KAPPA * zc**3)
+    two_du = 2 * _SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * zc**2)
+    return zc, special.expit(two_u), special.expit(-two_u), two_du
+
+
+@activation
+def gelu(z, approximate="none"):
+    r"""Gaussian error linear unit (Hendrycks & Gimpel 2016).
+
+    With $\Phi$ and $\varphi$ the standard normal CDF and density,
+    ``approximate="none"`` (the default) is the exact GELU:
+
+    $$\operatorname{GELU}(z) = z\,\Phi(z), \qquad
+      \operatorname{GELU}'(z) = \Phi(z) + z\,\varphi(z).$$
+
+    ``approximate="tanh"`` is the tanh approximation, with
+    $u = \sqrt{2/\pi}\,(z + 0.044715\,z^3)$, and its own derivative:
+
+    $$g(z) = \tfrac{1}{2} z\,\bigl(1 + \tanh u\bigr) = z\,\sigma(2u), \qquad
+      g'(z) = \sigma(2u) + z\,\sigma(2u)\,\sigma(-2u)\,
+        2\sqrt{2/\pi}\,\bigl(1 + 3 \cdot 0.044715\, z^2\bigr).$$
+
+    It is computed as $z\,\sigma(2u)$: $1 + \tanh u$ would cancel for
+    $u \ll 0$. Any other ``approximate`` raises ``ValueError``. GELU is
+    smooth (no kinks); its minimum, $\approx -0.17$ at $z \approx -0.75$, is
+    a root of $g'$, where a Taylor series keeps $g'$ accurate. Past
+    $|z| = 40$ (exact) or $30$ (tanh) the result is $z$ or $-0$ to float64
+    precision.
+
+    >>> gelu(np.array([-1.0, 0.0, 1.0]))
+    array([-0.15865525,  0.        ,  0.84134475])
+    >>> gelu(1.0, approximate="tanh")
+    0.8411919906082768
+    >>> gelu.derivative(np.array([-1.0, 0.0, 1.0]))
+    array([-0.08331547,  0.5       ,  1.08331547])
+    >>> gelu.derivative(1.0, approximate="tanh")
+    1.0829640838457826
+    """
+    if _gelu_mode(approximate) == "tanh":
+        zc, s, _, _ = _gelu_tanh_parts(z)
+        return np.where(z > 30, z, zc * s)
+    # Past |z| = 40, Phi(z) is exactly 0 or 1; the clip avoids -inf * 0.
+    zc = np.clip(z, -40, 40)
+    return np.where(z > 40, z, zc * special.ndtr(zc))
+
+
+@gelu.derivative_of
+def _(z, approximate="none"):
+    if _gelu_mode(approximate) == "tanh":
+        zc, s, s_minus, two_du = _gelu_tanh_parts(z)
+        plain = s + zc * s * s_minus * two_du
+        return _near_root(z, plain, _GELU_TANH_ROOT, _GELU_TANH_SERIES)
+    zc = np.clip(z, -40, 40)
+    pdf = _exp(-(zc**2) / 2) / math.sqrt(2 * math.pi)
+    plain = special.ndtr(zc) + zc * pdf
+    return _near_root(z, plain, _GELU_ROOT, _GELU_SERIES)
+
+
+# --- SiLU --------------------------------------------------------------------
+
+_SILU_ROOT = (-1.2784645427610737, -1.0946994183093437e-16)
+_SILU_SERIES = (
+    0.2178117057198001, 0.1466487969969469, 0.018874814223782312,
+    -0.015222655223188032, -0.006606589138356696, 0.000126627410081122,
+    0.0007985218818397998,
+)
+
+
+@activation
+def silu(z):
+    r"""Sigmoid linear unit, also called swish: $z$ gated by $\sigma(z)$.
+
+    $$\operatorname{SiLU}(z) = z\,\sigma(z), \qquad
+      \operatorname{SiLU}'(z) = \sigma(z)\,\bigl(1 + z\,\sigma(-z)\bigr).$$
+
+    Smooth, no kinks. The minimum, $\approx -0.28$ at $z \approx -1.278$,
+    is a root of the derivative, where a Taylor series keeps it accurate.
+    Past $|z| = 800$, $\sigma(z)$ is exactly 0 or 1 in float64.
+
+    >>> silu(np.array([-1.0, 0.0, 2.0]))
+    array([-0.26894142,  0.        ,  1.76159416])
+    >>> silu.derivative(np.array([-1.0, 0.0, 2.0]))
+    array([0.07232949, 0.5       , 1.09078425])
+    """
+    zc = np.clip(z, -800, 800)  # the clip avoids -inf * 0
+    return np.where(z > 800, z, zc * special.expit(zc))
+
+
+@silu.derivative_of
+def _(z):
+    zc = np.clip(z, -800, 800)
+    plain = special.expit(zc) * (1 + zc * special.expit(-zc))
+    return _near_root(z, plain, _SILU_ROOT, _SILU_SERIES)
+
+
+# --- softplus ----------------------------------------------------------------
+
+
+def _softplus_parts(z, beta, threshold):
+    """$\\beta z$ and where PyTorch switches to the linear branch."""
+    real_number(beta, "softplus: beta")
+    real_number(threshold, "softplus: threshold")
+    if beta == 0:
+        raise ValueError("softplus: beta must be nonzero, got 0")
+    # beta * z may overflow to +-inf; both branches below handle that exactly.
+    with np.errstate(over="ignore"):
+        bz = beta * z
+    return bz, bz > threshold
+
+
+@activation
+def softplus(z, beta=1.0, threshold=20.0):
+    r"""Softplus, a smooth ReLU, with PyTorch's ``beta`` and ``threshold``.
+
+    $$\operatorname{softplus}(z) = \begin{cases}
+        \frac{1}{\beta}\log\bigl(1 + e^{\beta z}\bigr) & \beta z \le \text{threshold} \\
+        z & \beta z > \text{threshold} \end{cases}
+      \qquad
+      \operatorname{softplus}'(z) = \begin{cases}
+        \sigma(\beta z) & \beta z \le \text{threshold} \\
+        1 & \beta z > \text{threshold} \end{cases}$$
+
+    The linear branch is PyTorch's shortcut: the two branches differ by less
+    than $e^{-20}/\beta$, so softplus has a tiny jump at
+    $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
+    log branch. That branch is computed as $-\log\sigma(-\beta z)$ with
+    ``scipy.special.log_expit``, which never overflows and keeps full
+    precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
+
+    >>> softplus(np.array([-1000.0, 0.0, 1.0, 20.0, 21.0]))
+    array([ 0.        ,  0.69314718,  1.31326169, 20.        , 21.        ])
+    >>> softplus.derivative(np.array([0.0, 20.0, 21.0]))
+    array([0.5, 1. , 1. ])
+    >>> softplus(1.0, beta=2.0)
+    1.0634640055214863
+    """
+    bz, linear = _softplus_parts(z, beta, threshold)
+    return np.where(linear, z, -special.log_expit(-bz) / beta)
+
+
+@softplus.derivative_of
+def _(z, beta=1.0, threshold=20.0):
+    bz, linear = _softplus_parts(z, beta, threshold)
+    return np.where(linear, 1.0, special.expit(bz))
+
+
+# --- Mish --------------------------------------------------------------------
+
+_MISH_ROOT = (-1.1924312145154952, -4.8484829848031044e-17)
+_MISH_SERIES = (
+    0.2669479140495345, 0.20473126408010586, 0.04190782104360987,
+    -0.020271822716684245, -0.01582112656173338, -0.0033606849270232685,
+    0.0010924055409445854,
+)
+
+
+@activation
+def mish(z):
+    r"""Mish (Misra 2019): $z$ gated by $\tanh$ of softplus.
+
+    With $\operatorname{sp}(z) = \log(1 + e^{z})$ and
+    $\operatorname{sp}'(z) = \sigma(z)$:
+
+    $$\operatorname{mish}(z) = z\,\tanh\bigl(\operatorname{sp}(z)\bigr), \qquad
+      \operatorname{mish}'(z) = \tanh\bigl(\operatorname{sp}(z)\bigr)
+        + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
+
+    Smooth, no kinks. $\operatorname{sp}(z) = -\log\sigma(-z)$ is computed
+    with ``log_expit`` (no overflow) and
+    $\operatorname{sech}^2 s = 4\,\sigma(2s)\,\sigma(-2s)$ (no cancellation,
+    unlike $1 - \tanh^2 s$). The minimum, $\approx -0.31$ at
+    $z \approx -1.192$, is a root of the derivative, where a Taylor series
+    keeps it accurate.
+
+    >>> mish(np.array([-1.0, 0.0, 1.0]))
+    array([-0.30340146,  0.        ,  0.86509839])
+    >>> mish.derivative(np.array([-1.0, 0.0, 1.0]))
+    array([0.05921676, 0.6       , 1.04903622])
+    """
+    zc = np.clip(z, -800, 800)  # past |z| = 800, tanh(sp(z)) is exactly 0 or 1
+    return np.where(z > 800, z, zc * np.tanh(-special.log_expit(-zc)))
+
+
+@mish.derivative_of
+def _(z):
+    zc = np.clip(z, -800, 800)
+    sp = -special.log_expit(-zc)
+    sech2 = 4 * special.expit(2 * sp) * special.expit(-2 * sp)
+    plain = np.tanh(sp) + zc * special.expit(zc) * sech2
+    return _near_root(z, plain, _MISH_ROOT, _MISH_SERIES)
+
+
+# --- softsign ----------------------------------------------------------------
+
+
+@activation
+def softsign(z):
+    r"""Softsign: like tanh, but approaching $\pm 1$ polynomially.
+
+    $$\operatorname{softsign}(z) = \frac{z}{1 + |z|}, \qquad
+      \operatorname{softsign}'(z) = \frac{1}{(1 + |z|)^2}.$$
+
+    Range $(-1, 1)$. It is differentiable at 0, $\operatorname{softsign}'(0)
+    = 1$, but its second derivative jumps there. The derivative is computed
+    as $\bigl(1/(1 + |z|)\bigr)^2$, which never overflows.
+
+    >>> softsign(np.array([-3.0, 0.0, 1.0, np.inf]))
+    array([-0.75,  0.  ,  0.5 ,  1.  ])
+    >>> softsign.derivative(np.array([-3.0, 0.0, 1.0]))
+    array([0.0625, 1.    , 0.25  ])
+    """
+    zc = np.clip(z, -1e20, 1e20)  # past 1e20 the result is +-1 in float64; no inf/inf
+    return zc / (1 + np.abs(zc))
+
+
+@softsign.derivative_of
+def _(z):
+    return (1 / (1 + np.abs(z))) ** 2
+
+
+# --- hard sigmoid and hard swish ---------------------------------------------
+
+
+@activation
+def hardsigmoid(z):
+    r"""Hard sigmoid, PyTorch's piecewise-linear sigmoid: $\operatorname{ReLU6}(z + 3)/6$.
+
+    $$h(z) = \begin{cases} 0 & z \le -3 \\ z/6 + 1/2 & -3 < z < 3 \\ 1 & z \ge 3
+      \end{cases} \qquad
+      h'(z) = \begin{cases} 1/6 & -3 < z < 3 \\ 0 & \text{otherwise} \end{cases}$$
+
+    Kinks at $z = \pm 3$: nnlib uses $h'(\pm 3) = 0$, as PyTorch's
+    ``hardsigmoid_backward`` does (its gradient is nonzero only for
+    $-3 < z < 3$).
+
+    >>> hardsigmoid(np.array([-4.0, -3.0, 0.0, 1.5, 3.0]))
+    array([0.  , 0.  , 0.5 , 0.75, 1.  ])
+    >>> hardsigmoid.derivative(np.array([-3.0, 0.0, 3.0]))
+    array([0.        , 0.16666667, 0.        ])
+    """
+    return np.clip(z + 3, 0, 6) / 6
+
+
+@hardsigmoid.derivative_of
+def _(z):
+    return _where_nan(z, np.where((z > -3) & (z < 3), 1 / 6, 0.0))
+
+
+@activation
+def hardswish(z):
+    r"""Hard swish (MobileNetV3): $z \cdot \operatorname{ReLU6}(z + 3)/6$.
+
+    $$h(z) = \begin{cases} 0 & z \le -3 \\ z\,(z + 3)/6 & -3 < z < 3 \\ z & z \ge 3
+      \end{cases} \qquad
+      h'(z) = \begin{cases} 0 & z < -3 \\ (2z + 3)/6 = z/3 + 1/2 & -3 \le z \le 3
+        \\ 1 & z > 3 \end{cases}$$
+
+    Kinks at $z = \pm 3$: nnlib uses the middle formula on the closed
+    interval, $h'(-3) = -1/2$ and $h'(3) = 3/2$, as PyTorch's
+    ``hardswish_backward`` does (its scalar CPU and its CUDA kernels; the
+    vectorized CPU kernel returns 1 at $z = 3$). Note that these are the
+    one-sided slopes from inside, not the values just outside (0 and 1).
+    $z/3 + 1/2$ is computed as $(2z + 3)/6$, exact near its root $-3/2$.
+
+    >>> hardswish(np.array([-4.0, -1.0, 0.0, 1.0, 4.0]))
+    array([-0.        , -0.33333333,  0.        ,  0.66666667,  4.        ])
+    >>> hardswish.derivative(np.array([-4.0, -3.0, 0.0, 3.0, 4.0]))
+    array([ 0. , -0.5,  0.5,  1.5,  1. ])
+    """
+    zc = np.clip(z, -3, 3)  # the clip avoids -inf * 0 and overflow in z^2
+    return np.where(z > 3, z, zc * (zc + 3) / 6)
+
+
+@hardswish.derivative_of
+def _(z):
+    zc = np.clip(z, -3, 3)
+    return np.where(z < -3, 0.0, np.where(z > 3, 1.0, (2 * zc + 3) / 6))
+
+
+# --- identity ----------------------------------------------------------------
+
+
+@activation
+def identity(z):
+    r"""The identity, for a linear output layer (regression).
+
+    $$g(z) = z, \qquad g'(z) = 1.$$
+
+    Returns a copy, so changing the output never changes ``z``.
+
+    >>> identity(np.array([-2.0, 3.0]))
+    array([-2.,  3.])
+    >>> identity.derivative(np.array([-2.0, 3.0]))
+    array([1., 1.])
+    """
+    return z.copy()
+
+
+@identity.derivative_of
+def _(z):
+    return _where_nan(z, np.ones_like(z))
+
+
+# --- softmax -----------------------------------------------------------------
+
+
+class Softmax(Activation):
+    """Softmax: not elementwise, so its derivative is a Jacobian matrix.
+
+    ``softmax(Z, axis=0)`` normalises each column (classes on rows, examples
+    as columns). ``softmax.derivative(z)`` is the $(k, k)$ Jacobian of one
+    column and ``softmax.backward(Z, dA, axis=0)`` applies its transpose to
+    every column of ``dA`` without building it.
+    """
+
+    def derivative(self, z):
+        r"""The Jacobian $J_{ij} = \partial s_i / \partial z_j$ of one column $z$.
+
+        $$J = \operatorname{diag}(s) - s\,s^{\mathsf T}, \qquad
+          J_{ij} = s_i\,(\delta_{ij} - s_j).$$
+
+        ``z`` has shape ``(k,)`` or ``(k, 1)``; the result is ``(k, k)``.
+        """
+        x = as_float_array(z, "softmax.derivative: z")
+        if not (x.ndim == 1 or (x.ndim == 2 and x.shape[1] == 1)):
+            raise ValueError(
+                f"softmax.derivative: z must be one column, shape (k,) or (k, 1), got {x.shape}"
+            )
+        s = self._fn(x.astype(np.float64).reshape(-1), axis=0)
+        return _round_to(np.diag(s) - np.outer(s, s), x.dtype)
+
+    def backward(self, z, dA, axis=0):
+        r"""Chain rule through softmax, one column at a time.
+
+        $$dZ = J^{\mathsf T} dA = s \odot \Bigl(dA - \textstyle\sum_i s_i\, dA_i\Bigr)$$
+
+        (the sum along ``axis``; $J$ is symmetric), for every column at once.
+        """
+        self._check_params({"axis": axis})
+        x = as_float_array(z, "softmax.backward: z")
+        dA = as_float_array(dA, "softmax.backward: dA")
+        if dA.shape != x.shape:
+            raise ValueError(
+                f"softmax.backward: dA must have the shape of z, {x.shape}, got {dA.shape}"
+            )
+        s = self._fn(x.astype(np.float64), axis)
+        dZ = s * (dA - np.sum(s * dA, axis=axis, keepdims=True))
+        return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
+
+    def __repr__(self):
+        return "<activation softmax>"
+
+
+@_register
+@Softmax
+def softmax(z, axis=0):
+    r"""Softmax along ``axis`` (the classes).
+
+    $$s_i = \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}},
+      \quad m = \max_j z_j; \qquad
+      \frac{\partial s_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j).$$
+
+    Subtracting the column maximum $m$ changes nothing mathematically but
+    makes every exponent $\le 0$: no overflow, and the largest term is 1.
+    Infinite entries take their limits: in a column with $+\infty$ entries
+    they share the probability equally and the rest get 0; $-\infty$ entries
+    get 0. A column of only $-\infty$ has no limit (0/0) and gives NaN, as in
+    PyTorch; so does a column with a NaN. ``derivative`` and ``backward``
+    are described on :class:`Softmax`.
+
+    >>> Z = np.array([[1.0, 0.0, 1000.0], [2.0, 0.0, 0.0], [3.0, 0.0, -np.inf]])
+    >>> softmax(Z)
+    array([[0.09003057, 0.33333333, 1.        ],
+           [0.24472847, 0.33333333, 0.        ],
+           [0.66524096, 0.33333333, 0.        ]])
+    >>> softmax(np.array([[0.0, np.log(3.0)]]), axis=1)
+    array([[0.25, 0.75]])
+    >>> softmax.derivative(np.array([0.0, np.log(3.0)]))
+    array([[ 0.1875, -0.1875],
+           [-0.1875,  0.1875]])
+    """
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"softmax: axis must be an integer, got {describe(axis)}")
+    if z.ndim == 0:
+        raise ValueError("softmax: z must have at least one axis (the classes), got a scalar")
+    m = np.max(z, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(m), m, 0.0)
+    # z - m can overflow only towards -inf, where e^(z - m) is 0 anyway.
+    with np.errstate(over="ignore"):
+        d = z - shift
+    d = np.where(m == np.inf, np.where(z == np.inf, 0.0, -np.inf), d)  # +inf entries share
+    d = np.where(np.isnan(m), np.nan, d)
+    e = _exp(d)
+    total = np.sum(e, axis=axis, keepdims=True)
+    return np.divide(e, total, out=np.full_like(e, np.nan), where=total > 0)
+

@@ -204,7 +204,7 @@ def _remove_orphans(out, manifest):
     for entry in manifest.values():
         for p in entry["figures"]:
             keep.update(output_files(out, p).values())
-    for file in out.rglob("*"):
+    for file in out.rglob("*.svg"):
         if file.is_file() and file not in keep:
             file.unlink()
 
