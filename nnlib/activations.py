@@ -108,7 +108,7 @@ class Activation:
         self._dfn = dfn
         return self
 
-    def _check_params(self, params):
+    def _apply(self, fn, z, params):
         unknown = sorted(set(params) - set(self.defaults))
         if unknown:
             takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
@@ -116,9 +116,6 @@ class Activation:
                 f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
                 f"it takes {takes or 'no parameters'}"
             )
-
-    def _apply(self, fn, z, params):
-        self._check_params(params)
         z = as_float_array(z, f"{self.name}: z")
         out = np.asarray(fn(z.astype(np.float64, copy=False), **params))
         return unwrap_scalar(_round_to(out, z.dtype))
@@ -423,7 +420,7 @@ def _gelu_mode(approximate):
 
 
 def _gelu_tanh_parts(z):
-    """Clipped z, $s = \\sigma(2u)$ and $2u'$, with $u = \\sqrt{2/\\pi}(z + \\kappa z^3)$."""
+    r"""Clipped z, $\sigma(\pm 2u)$ and $2u'$, for $u = \sqrt{2/\pi}(z + \kappa z^3)$."""
     # Past |z| = 30, sigma(2u) is exactly 0 or 1; the clip keeps z^3 from overflowing.
     zc = np.clip(z, -30, 30)
     two_u = 2 * _SQRT_2_OVER_PI * (zc + _GELU_KAPPA * zc**3)
@@ -764,7 +761,6 @@ class Softmax(Activation):
 
         (the sum along ``axis``; $J$ is symmetric), for every column at once.
         """
-        self._check_params({"axis": axis})
         x = as_float_array(z, "softmax.backward: z")
         dA = as_float_array(dA, "softmax.backward: dA")
         if dA.shape != x.shape:
@@ -791,10 +787,10 @@ def softmax(z, axis=0):
     Subtracting the column maximum $m$ changes nothing mathematically but
     makes every exponent $\le 0$: no overflow, and the largest term is 1.
     Infinite entries take their limits: in a column with $+\infty$ entries
-    they share the probability equally and the rest get 0; $-\infty$ entries
-    get 0. A column of only $-\infty$ has no limit (0/0) and gives NaN, as in
-    PyTorch; so does a column with a NaN. ``derivative`` and ``backward``
-    are described on :class:`Softmax`.
+    they share the probability equally and the rest get 0 (PyTorch gives NaN
+    there); $-\infty$ entries get 0. A column of only $-\infty$ has no limit
+    (0/0) and gives NaN, as in PyTorch; so does a column with a NaN.
+    ``derivative`` and ``backward`` are described on :class:`Softmax`.
 
     >>> Z = np.array([[1.0, 0.0, 1000.0], [2.0, 0.0, 0.0], [3.0, 0.0, -np.inf]])
     >>> softmax(Z)
@@ -816,8 +812,9 @@ def softmax(z, axis=0):
     # z - m can overflow only towards -inf, where e^(z - m) is 0 anyway.
     with np.errstate(over="ignore"):
         d = z - shift
-    d = np.where(m == np.inf, np.where(z == np.inf, 0.0, -np.inf), d)  # +inf entries share
-    d = np.where(np.isnan(m), np.nan, d)
+    # In a column with +inf, the limit: e^0 = 1 at its +inf entries, 0 elsewhere.
+    d = np.where(m == np.inf, np.where(z == np.inf, 0.0, -np.inf), d)
+    d = np.where(np.isnan(m), np.nan, d)  # a NaN makes its whole column NaN
     e = _exp(d)
     total = np.sum(e, axis=axis, keepdims=True)
     return np.divide(e, total, out=np.full_like(e, np.nan), where=total > 0)
