@@ -1,0 +1,110 @@
+"""Figures of the loss and gradient descent page: gradients of two losses, learning rates.
+
+Every number comes from nnlib: the losses and their derivatives from
+``nnlib.losses``, the curves from ``nnlib.training`` on ``nnlib.datasets``.
+"""
+
+import matplotlib
+import numpy as np
+
+from nnlib import datasets, network, training
+from nnlib.activations import sigmoid
+from nnlib.losses import binary_cross_entropy, mse
+from scripts.figure import figure
+
+# The classifier of the page's examples: a 2-8-1 network on the two moons.
+MOONS = {"m": 200, "noise": 0.2, "seed": 0}
+EPOCHS = 500
+RATES = {"too small": 0.05, "about right": 1.0, "too large": 50.0}
+
+
+def style(i):
+    """The i-th colour and dash of the current theme's cycle."""
+    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
+
+
+def classifier():
+    return network.MLP([2, 8, 1], ["tanh", "sigmoid"], seed=0, init="xavier")
+
+
+@figure("loss-and-gradient-descent/saturation", size=(6.4, 3.4))
+def saturation(fig):
+    """|dJ/dz| of one sigmoid output with label y = 1, under MSE and under BCE."""
+    z = np.linspace(-8, 8, 321)[None, :]
+    a = sigmoid(z)
+    y = np.ones_like(a)
+    m = z.shape[1]
+    # Each column is one example; the losses average over m, so multiply m back.
+    through_mse = m * mse.derivative(a, y) * sigmoid.derivative(z)
+    through_bce = m * binary_cross_entropy.fused_dZ(a, y)
+    ax = fig.subplots()
+    ax.plot(z[0], np.abs(through_bce[0]), label="cross-entropy: |a − y|", **style(0))
+    ax.plot(z[0], np.abs(through_mse[0]), label="MSE: |2(a − y)σ′(z)|", **style(1))
+    ax.set_xlabel("z   (label y = 1)")
+    ax.set_ylabel("|∂L/∂z|, one example")
+    ax.annotate("confidently wrong:\nMSE gradient ≈ 0",
+                xy=(-6, np.abs(through_mse[0, 80])), xytext=(-7.5, 0.45),
+                arrowprops={"arrowstyle": "->", "color": matplotlib.rcParams["text.color"]})
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="upper right")
+
+
+@figure("loss-and-gradient-descent/learning-rates", size=(6.4, 3.8))
+def learning_rates(fig):
+    """BCE per epoch of the 2-8-1 classifier, full-batch GD, three learning rates."""
+    X, Y = datasets.moons(**MOONS)
+    ax = fig.subplots()
+    for i, (label, rate) in enumerate(RATES.items()):
+        history = training.gradient_descent(classifier(), X, Y, learning_rate=rate,
+                                            epochs=EPOCHS)
+        ax.plot(history, label=f"α = {rate:g} ({label})", linewidth=1.5, **style(i))
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss J")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=9)
+
+
+def linear_neuron_threshold(X):
+    """2 / largest eigenvalue of the Hessian of the MSE of one linear neuron."""
+    X1 = np.vstack([X, np.ones((1, X.shape[1]))])
+    return 2 / np.linalg.eigvalsh(2 * X1 @ X1.T / X.shape[1]).max()
+
+
+@figure("loss-and-gradient-descent/divergence", size=(6.4, 3.6))
+def divergence(fig):
+    """MSE of one linear neuron: below 2/lambda_max it converges, above it blows up."""
+    X, Y = datasets.moons(**MOONS)
+    critical = linear_neuron_threshold(X)
+    ax = fig.subplots()
+    # Fixed limits before plotting: autoscaling 1e305 with a margin overflows float64.
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1e307)  # near the top of float64: inf lies just above
+    for i, factor in enumerate((0.5, 0.95, 1.2)):
+        model = network.MLP([2, 1], ["identity"], seed=0)
+        history, failed = [], False
+        # One epoch per call, so the history up to the failure is kept.
+        with np.errstate(over="ignore"):  # NumPy warns before the loss becomes inf
+            for _ in range(1500):
+                try:
+                    history += training.gradient_descent(
+                        model, X, Y, learning_rate=factor * critical, epochs=1, loss="mse")
+                except ValueError as error:  # nnlib.training's non-finite-loss check
+                    if "diverged" not in str(error):
+                        raise
+                    failed = True
+                    break
+        line, = ax.plot(history, label=f"α = {factor:g} · 2/λmax = {factor * critical:.3f}",
+                        **style(i))
+        if failed:
+            ax.plot([len(history) - 1], [history[-1]], "x", color=line.get_color(),
+                    markersize=8, markeredgewidth=2)
+            ax.annotate("next epoch: loss = inf,\nnnlib raises ValueError",
+                        xy=(len(history) - 1, history[-1]),
+                        xytext=(len(history) * 0.2, 1e240), fontsize=9,
+                        arrowprops={"arrowstyle": "->",
+                                    "color": matplotlib.rcParams["text.color"]})
+    ax.set_yticks([1e0, 1e100, 1e200, 1e300])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("MSE")
+    ax.set_title(f"One linear neuron, MSE on the moons: 2/λmax = {critical:.3f}")
+    ax.legend(loc="center right")
