@@ -13,6 +13,7 @@ what was done; a figure that raises fails the build with its name and traceback.
 
 import argparse
 import ast
+import functools
 import hashlib
 import importlib
 import io
@@ -48,19 +49,21 @@ def module_file(name):
     return None
 
 
+@functools.cache
 def _imported_names(path, name):
     """Module names imported by the file ``path`` (module ``name``), statically."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names = []
     for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(p for p in [*parts, base] if p)
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return tuple(names)
 
 
 def local_dependencies(name):
@@ -82,11 +85,14 @@ def local_dependencies(name):
     return seen
 
 
+@functools.cache
+def _versions():
+    return "".join(f"{pkg}=={version(pkg)}\n" for pkg in VERSIONS).encode()
+
+
 def cache_key(module_name):
     """Hash of everything that can change the figures of ``module_name``."""
-    digest = hashlib.sha256()
-    for pkg in VERSIONS:
-        digest.update(f"{pkg}=={version(pkg)}\n".encode())
+    digest = hashlib.sha256(_versions())
     deps = {}
     for name in (module_name, *ALWAYS):
         deps.update(local_dependencies(name))
