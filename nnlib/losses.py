@@ -21,14 +21,14 @@ from nnlib._checks import as_float_array
 __all__ = ["EPS", "LOSSES", "Loss", "binary_cross_entropy", "cross_entropy", "get", "mse"]
 
 EPS = 1e-12
-"""Cross-entropies clip ``A`` to ``[EPS, 1 - EPS]`` so that $\\log$ stays finite."""
+r"""Cross-entropies clip ``A`` to ``[EPS, 1 - EPS]`` so that $\log$ stays finite."""
 
 LOSSES = {}
 """Every loss by name."""
 
 
 class Loss:
-    """A loss $J(A, Y)$ with its derivative $\\partial J / \\partial A$.
+    r"""A loss $J(A, Y)$ with its derivative $\partial J / \partial A$.
 
     Made by the ``_loss`` decorator from a function ``fn(A, Y)``; the
     derivative is attached with :meth:`derivative_of`. Both receive float64
@@ -36,7 +36,7 @@ class Loss:
 
     ``fused_with`` names the output activation whose derivative cancels
     against this loss's (sigmoid for binary cross-entropy, softmax for
-    cross-entropy); :meth:`fused_dZ` then gives $\\partial J / \\partial Z$
+    cross-entropy); :meth:`fused_dZ` then gives $\partial J / \partial Z$
     in one step.
     """
 
@@ -66,12 +66,12 @@ class Loss:
         return self._fused(A, Y)
 
     def derivative_of(self, dfn):
-        """Decorator: attach ``dfn(A, Y)`` as $\\partial J / \\partial A$."""
+        r"""Decorator: attach ``dfn(A, Y)`` as $\partial J / \partial A$."""
         self._dfn = dfn
         return self
 
     def fused(self, activation_name):
-        """Decorator: attach ``fn(A, Y)`` as $\\partial J/\\partial Z$ through ``activation_name``."""
+        r"""Decorator: attach ``fn(A, Y)`` as $\partial J/\partial Z$ through ``activation_name``."""
 
         def attach(fn):
             self.fused_with = activation_name

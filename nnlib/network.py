@@ -1,0 +1,251 @@
+r"""A multilayer perceptron: a stack of :class:`~nnlib.layers.Dense` layers.
+
+Layer $l = 1, \dots, L$ computes
+
+$$Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}, \qquad A^{[l]} = g^{[l]}(Z^{[l]}),
+  \qquad A^{[0]} = X,$$
+
+and backward propagation runs the same layers in reverse, starting from
+$\partial J / \partial A^{[L]}$ (or directly from $dZ^{[L]}$, see
+:meth:`MLP.backward`).
+"""
+
+import numpy as np
+
+from nnlib import losses
+from nnlib._checks import as_float_array, describe
+from nnlib.layers import INITS, Dense, _positive_int
+
+__all__ = ["MLP"]
+
+
+class MLP:
+    r"""A multilayer perceptron.
+
+    Parameters
+    ----------
+    layer_sizes : list of int
+        $[n^{[0]}, n^{[1]}, \dots, n^{[L]}]$: inputs first, outputs last.
+    activations : list of str
+        $g^{[1]}, \dots, g^{[L]}$, one name per layer
+        (``len(layer_sizes) - 1`` of them).
+    seed : int, numpy.random.Generator or None, default 0
+        Seeds one ``np.random.default_rng`` that draws every layer's $W$ in
+        turn; the same seed gives the same network.
+    init : str, default "he"
+        Weight initialisation for every layer; see
+        :class:`~nnlib.layers.Dense`.
+
+    Attributes
+    ----------
+    layers : list of Dense
+        ``layers[0]`` is layer 1 of the docs' notation.
+    A : ndarray or None
+        The output $A^{[L]}$ of the last :meth:`forward`.
+
+    Examples
+    --------
+    >>> model = MLP([2, 4, 1], ["tanh", "sigmoid"], init="xavier")
+    >>> model
+    MLP([2, 4, 1], ['tanh', 'sigmoid'])
+    >>> model.layers
+    [Dense(2→4, tanh), Dense(4→1, sigmoid)]
+    >>> X = np.array([[0.0, 0.0, 1.0, 1.0],
+    ...               [0.0, 1.0, 0.0, 1.0]])
+    >>> model.forward(X)
+    array([[0.5       , 0.47935401, 0.45497978, 0.43512923]])
+    """
+
+    def __init__(self, layer_sizes, activations, seed=0, init="he"):
+        if not isinstance(layer_sizes, (list, tuple)) or len(layer_sizes) < 2:
+            raise TypeError(
+                f"MLP: layer_sizes must be a list of at least two sizes "
+                f"[n_x, ..., n_L], got {describe(layer_sizes)}"
+            )
+        sizes = [_positive_int(n, f"MLP: layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
+        if isinstance(activations, str) or not isinstance(activations, (list, tuple)):
+            raise TypeError(
+                f"MLP: activations must be a list of names, one per layer, "
+                f"got {describe(activations)}"
+            )
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(
+                f"MLP: need one activation per layer: {len(sizes)} layer sizes make "
+                f"{len(sizes) - 1} layers, got {len(activations)} activations"
+            )
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}")
+        rng = np.random.default_rng(seed)
+        self.layers = [
+            Dense(n_in, n_out, g, init=init, seed=rng)
+            for n_in, n_out, g in zip(sizes[:-1], sizes[1:], activations)
+        ]
+        self.A = None
+
+    def forward(self, X):
+        r"""Forward propagation through every layer; returns $A^{[L]}$.
+
+        $$A^{[0]} = X, \qquad A^{[l]} = g^{[l]}\bigl(W^{[l]} A^{[l-1]} + b^{[l]}\bigr),
+          \quad l = 1, \dots, L.$$
+
+        ``X`` has shape ``(n_x, m)``; the result has shape ``(n[L], m)``.
+        Every layer keeps its ``A_prev``, ``Z`` and ``A`` for :meth:`backward`.
+
+        >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
+        >>> model.forward(np.array([[1.0, -1.0], [0.5, 2.0]]))
+        array([[0.64550301, 0.32665849]])
+        """
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A)
+        self.A = A
+        return A
+
+    def backward(self, Y, loss="binary_cross_entropy"):
+        r"""Backward propagation of the mean loss $J(A^{[L]}, Y)$; call after :meth:`forward`.
+
+        Sets every layer's ``dW`` and ``db`` to $\partial J/\partial W^{[l]}$
+        and $\partial J/\partial b^{[l]}$. When the loss and the output
+        activation are sigmoid + binary cross-entropy or softmax +
+        cross-entropy, the output layer starts from the fused gradient
+
+        $$dZ^{[L]} = \frac{A^{[L]} - Y}{m}$$
+
+        ($m$ = number of entries of $A^{[L]}$ for binary cross-entropy, which
+        is $m$ for one output unit). Otherwise it starts from
+        $dA^{[L]} = \partial J/\partial A^{[L]}$ and chains through $g'$.
+
+        >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
+        >>> X = np.array([[1.0, -1.0], [0.5, 2.0]])
+        >>> Y = np.array([[1, 0]])
+        >>> _ = model.forward(X)
+        >>> model.backward(Y)
+        >>> model.gradients()["db2"]
+        array([[-0.01391925]])
+        """
+        loss = losses.get(loss)
+        if self.A is None:
+            raise ValueError(
+                "MLP.backward: call forward(X) first; backward uses the values "
+                "that forward keeps"
+            )
+        output = self.layers[-1]
+        if loss.fused_with == output.activation.name:
+            dA = output.backward(dZ=loss.fused_dZ(self.A, Y))
+        else:
+            dA = output.backward(loss.derivative(self.A, Y))
+        for layer in reversed(self.layers[:-1]):
+            dA = layer.backward(dA)
+
+    def loss(self, X, Y, loss="binary_cross_entropy"):
+        r"""The mean loss $J$ on ``(X, Y)``, a float: ``loss(forward(X), Y)``.
+
+        $$J = \mathcal{L}\bigl(A^{[L]}(X), Y\bigr),$$
+
+        averaged over the examples (see :mod:`nnlib.losses`). Runs
+        :meth:`forward`, so the layers keep this batch's values.
+
+        >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
+        >>> model.loss(np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]]))
+        0.41661401418080757
+        """
+        return losses.get(loss)(self.forward(X), Y)
+
+    def predict(self, X):
+        r"""Class labels for the examples in ``X``.
+
+        $$\hat y = \begin{cases} [\,a > 0.5\,] & \text{sigmoid output} \\
+                                 \arg\max_i a_i & \text{softmax output} \end{cases}$$
+
+        Sigmoid output: $\hat y = 1$ where $a > 0.5$, else 0, shape
+        ``(n[L], m)``. Softmax output: the row of the largest $a$ in each
+        column, shape ``(1, m)``. Both are integer arrays.
+
+        >>> model = MLP([2, 3, 2], ["relu", "softmax"])
+        >>> model.predict(np.array([[1.0, -1.0], [0.5, 2.0]]))
+        array([[0, 1]])
+        """
+        A = self.forward(X)
+        name = self.layers[-1].activation.name
+        if name == "sigmoid":
+            return (A > 0.5).astype(int)
+        if name == "softmax":
+            return A.argmax(axis=0, keepdims=True)
+        raise ValueError(
+            f"MLP.predict needs a sigmoid or softmax output layer, this network "
+            f"ends in {name}; use forward(X) for its raw outputs"
+        )
+
+    def accuracy(self, X, Y):
+        r"""The fraction of examples whose :meth:`predict` label matches ``Y``.
+
+        $$\text{accuracy} = \frac{1}{m} \sum_{j=1}^{m} [\,\hat y_j = y_j\,]$$
+
+        ``Y`` holds labels of the shape ``predict`` returns, or, for a
+        softmax output, one-hot columns ``(k, m)``.
+
+        >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
+        >>> model.accuracy(np.array([[1.0, -1.0], [0.5, 2.0]]), [[1, 1]])
+        0.5
+        """
+        labels = self.predict(X)
+        Y = as_float_array(Y, "MLP.accuracy: Y")
+        if self.layers[-1].activation.name == "softmax" and Y.shape == self.A.shape:
+            Y = Y.argmax(axis=0, keepdims=True)
+        if Y.shape != labels.shape:
+            raise ValueError(
+                f"MLP.accuracy: Y must have shape {labels.shape} (labels) "
+                f"or, for softmax, {self.A.shape} (one-hot), got {Y.shape}"
+            )
+        return float(np.mean(labels == Y))
+
+    def parameters(self):
+        r"""Every parameter by its docs name: ``{"W1": W, "b1": b, "W2": ...}``.
+
+        The arrays themselves, not copies: updating them in place updates
+        the network, as gradient descent does:
+
+        $$W^{[l]} \leftarrow W^{[l]} - \alpha\, dW^{[l]}, \qquad
+          b^{[l]} \leftarrow b^{[l]} - \alpha\, db^{[l]}.$$
+
+        >>> list(MLP([2, 3, 1], ["relu", "sigmoid"]).parameters())
+        ['W1', 'b1', 'W2', 'b2']
+        """
+        params = {}
+        for l, layer in enumerate(self.layers, start=1):
+            params[f"W{l}"] = layer.W
+            params[f"b{l}"] = layer.b
+        return params
+
+    def gradients(self):
+        r"""Every gradient from the last :meth:`backward`: ``{"dW1": dW, "db1": db, ...}``.
+
+        Key ``"d" + name`` holds $\partial J / \partial$ ``parameters()[name]``,
+        an array of the same shape, e.g.
+
+        $$dW^{[l]} = \frac{\partial J}{\partial W^{[l]}} = dZ^{[l]} A^{[l-1]\top}.$$
+
+        >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
+        >>> X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]])
+        >>> _ = model.forward(X)
+        >>> model.backward(Y)
+        >>> {name: g.shape for name, g in model.gradients().items()}
+        {'dW1': (3, 2), 'db1': (3, 1), 'dW2': (1, 3), 'db2': (1, 1)}
+        >>> model.gradients()["dW2"]
+        array([[-0.0105778 , -0.12281064,  0.20560857]])
+        """
+        grads = {}
+        for l, layer in enumerate(self.layers, start=1):
+            if layer.dW is None:
+                raise ValueError(
+                    "MLP.gradients: no gradients yet; call forward(X) then backward(Y)"
+                )
+            grads[f"dW{l}"] = layer.dW
+            grads[f"db{l}"] = layer.db
+        return grads
+
+    def __repr__(self):
+        sizes = [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+        names = [layer.activation.name for layer in self.layers]
+        return f"MLP({sizes}, {names})"
+

@@ -1,0 +1,224 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnlib import activations
+from nnlib.layers import INITS, Dense
+
+
+def fixed_layer():
+    layer = Dense(2, 3, "tanh")
+    layer.W[:] = [[1.0, -1.0], [0.5, 2.0], [0.0, 0.3]]
+    layer.b[:] = [[0.1], [-0.2], [0.0]]
+    return layer
+
+
+X = np.array([[1.0, 0.0, -2.0, 0.5], [2.0, -1.0, 1.0, 0.0]])
+
+
+def test_shapes_and_zero_bias():
+    layer = Dense(3, 4, seed=0)
+    assert layer.W.shape == (4, 3)
+    assert layer.b.shape == (4, 1)
+    assert np.array_equal(layer.b, np.zeros((4, 1)))
+    assert layer.activation is activations.relu
+    assert layer.init == "he"
+    assert repr(layer) == "Dense(3→4, relu)"
+    assert layer.A_prev is layer.Z is layer.A is layer.dW is layer.db is layer.dZ is None
+
+
+@pytest.mark.parametrize(
+    "init, expected_std",
+    [
+        ("he", np.sqrt(2 / 200)),
+        ("xavier", np.sqrt(2 / (200 + 300))),
+        ("lecun", np.sqrt(1 / 200)),
+        ("small", 0.01),
+    ],
+)
+def test_init_std(init, expected_std):
+    W = Dense(200, 300, init=init, seed=1).W
+    assert W.std() == pytest.approx(expected_std, rel=0.02)
+    assert abs(W.mean()) < 0.01 * expected_std * 10
+
+
+def test_init_formula_exactly():
+    z = np.random.default_rng(5).standard_normal((3, 2))
+    np.testing.assert_array_equal(Dense(2, 3, init="he", seed=5).W, np.sqrt(2 / 2) * z)
+    np.testing.assert_array_equal(Dense(2, 3, init="small", seed=5).W, 0.01 * z)
+
+
+def test_seeds():
+    assert np.array_equal(Dense(4, 5, seed=7).W, Dense(4, 5, seed=7).W)
+    assert not np.array_equal(Dense(4, 5, seed=7).W, Dense(4, 5, seed=8).W)
+    rng = np.random.default_rng(0)
+    first, second = Dense(2, 2, seed=rng), Dense(2, 2, seed=rng)
+    assert not np.array_equal(first.W, second.W)  # a Generator is shared, not reset
+
+
+def test_forward_values():
+    layer = fixed_layer()
+    A = layer.forward(X)
+    Z = layer.W @ X + layer.b
+    assert np.array_equal(layer.Z, Z)
+    assert np.array_equal(A, np.tanh(Z))
+    assert layer.A is A
+    assert layer.A_prev is not None and np.array_equal(layer.A_prev, X)
+    np.testing.assert_allclose(Z[:, 0], [1 - 2 + 0.1, 0.5 + 4 - 0.2, 0.6])
+
+
+def test_forward_accepts_lists_and_ints():
+    layer = fixed_layer()
+    np.testing.assert_array_equal(layer.forward([[1, 0], [2, -1]]), layer.forward(X[:, :2]))
+
+
+def test_backward_values():
+    layer = fixed_layer()
+    layer.forward(X)
+    dA = np.arange(12.0).reshape(3, 4) / 10
+    dA_prev = layer.backward(dA)
+    dZ = dA / np.cosh(layer.Z) ** 2  # tanh', without 1 - tanh² cancelling
+    np.testing.assert_allclose(layer.dZ, dZ, rtol=1e-13)
+    np.testing.assert_allclose(layer.dW, dZ @ X.T, rtol=1e-13)
+    np.testing.assert_allclose(layer.db, dZ.sum(axis=1, keepdims=True), rtol=1e-13)
+    np.testing.assert_allclose(dA_prev, layer.W.T @ dZ, rtol=1e-13)
+    assert layer.dW.shape == layer.W.shape and layer.db.shape == layer.b.shape
+    assert dA_prev.shape == X.shape
+
+
+def test_backward_from_dZ_skips_the_activation():
+    layer = fixed_layer()
+    layer.forward(X)
+    dA = np.ones((3, 4))
+    via_dA = layer.backward(dA)
+    dW = layer.dW.copy()
+    via_dZ = layer.backward(dZ=activations.tanh.backward(layer.Z, dA))
+    np.testing.assert_array_equal(via_dZ, via_dA)
+    np.testing.assert_array_equal(layer.dW, dW)
+    dZ = np.full((3, 4), 0.25)
+    layer.backward(dZ=dZ)
+    np.testing.assert_array_equal(layer.dZ, dZ)
+    np.testing.assert_array_equal(layer.db, np.full((3, 1), 1.0))
+
+
+def test_gradients_are_exact_for_a_linear_objective():
+    # J = sum(C * Z) has dJ/dW = C @ A_prev.T exactly; pass dZ = C
+    layer = Dense(2, 3, "sigmoid", seed=0)
+    layer.forward(X)
+    C = np.random.default_rng(1).standard_normal((3, 4))
+    layer.backward(dZ=C)
+    eps = 1e-3
+    for i in range(3):
+        for j in range(2):
+            layer.W[i, j] += eps
+            plus = np.sum(C * (layer.W @ X + layer.b))
+            layer.W[i, j] -= 2 * eps
+            minus = np.sum(C * (layer.W @ X + layer.b))
+            layer.W[i, j] += eps
+            assert layer.dW[i, j] == pytest.approx((plus - minus) / (2 * eps), rel=1e-9)
+
+
+# --- errors -----------------------------------------------------------------------
+
+
+def test_forward_wrong_rows():
+    with pytest.raises(
+        ValueError,
+        match=r"Dense\(3→4\).forward: A_prev must have 3 rows .* got shape \(2, 10\)$",
+    ):
+        Dense(3, 4).forward(np.zeros((2, 10)))
+
+
+def test_forward_one_dimensional_input_hints_reshape():
+    with pytest.raises(ValueError, match=r"got shape \(3,\); reshape one example with x.reshape\(-1, 1\)"):
+        Dense(3, 4).forward(np.zeros(3))
+
+
+def test_forward_bad_values():
+    layer = Dense(2, 1)
+    with pytest.raises(TypeError, match=r"Dense\(2→1\).forward: A_prev must be a real number or an array"):
+        layer.forward(np.ones((2, 1)) * 1j)
+    with pytest.raises(TypeError, match="A_prev must be a real number or an array of real numbers, got str"):
+        layer.forward("x")
+    with pytest.raises(TypeError, match="A_prev must be a real number"):
+        layer.forward([[1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"Dense\(2→1\).forward: A_prev contains NaN or inf"):
+        layer.forward(np.array([[np.nan], [1.0]]))
+    with pytest.raises(ValueError, match="A_prev contains NaN or inf"):
+        layer.forward(np.array([[np.inf], [1.0]]))
+
+
+def test_backward_before_forward():
+    with pytest.raises(ValueError, match=r"Dense\(2→3\).backward: call forward first"):
+        Dense(2, 3).backward(np.ones((3, 4)))
+
+
+def test_backward_wrong_shape():
+    layer = fixed_layer()
+    layer.forward(X)
+    with pytest.raises(
+        ValueError,
+        match=r"Dense\(2→3\).backward: dA must have shape \(3, 4\) \(the shape of Z\), got \(3, 5\)",
+    ):
+        layer.backward(np.ones((3, 5)))
+    with pytest.raises(ValueError, match=r"dZ must have shape \(3, 4\) \(the shape of Z\), got \(4, 3\)"):
+        layer.backward(dZ=np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"Dense\(2→3\).backward: dA contains NaN or inf"):
+        layer.backward(np.full((3, 4), np.nan))
+    with pytest.raises(TypeError, match="backward: dA must be a real number or an array"):
+        layer.backward(np.ones((3, 4), dtype=complex))
+
+
+def test_backward_needs_exactly_one_gradient():
+    layer = fixed_layer()
+    layer.forward(X)
+    with pytest.raises(TypeError, match=r"Dense\(2→3\).backward: pass exactly one of dA or dZ="):
+        layer.backward()
+    with pytest.raises(TypeError, match="pass exactly one of dA or dZ="):
+        layer.backward(np.ones((3, 4)), dZ=np.ones((3, 4)))
+
+
+def test_constructor_errors():
+    with pytest.raises(ValueError, match="unknown activation 'relu6'; known: sigmoid, tanh"):
+        Dense(2, 3, "relu6")
+    with pytest.raises(ValueError, match="unknown init 'glorot'; known: he, xavier, lecun, small"):
+        Dense(2, 3, init="glorot")
+    with pytest.raises(ValueError, match="Dense: n_in must be a positive integer, got 0"):
+        Dense(0, 3)
+    with pytest.raises(ValueError, match="Dense: n_out must be a positive integer, got -2"):
+        Dense(2, -2)
+    with pytest.raises(TypeError, match="Dense: n_in must be a positive integer, got float 2.0"):
+        Dense(2.0, 3)
+    with pytest.raises(TypeError, match="Dense: n_out must be a positive integer, got bool True"):
+        Dense(2, True)
+    assert INITS["he"](8, 1) == 0.5
+
+
+# --- properties ------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_in=st.integers(1, 6),
+    n_out=st.integers(1, 6),
+    m=st.integers(1, 7),
+    name=st.sampled_from(list(activations.ACTIVATIONS)),
+    scale=st.sampled_from([1.0, 1e3, 1e6]),
+    shift=st.sampled_from([0.0, -1e3, -1e6]),
+    seed=st.integers(0, 2**16),
+)
+def test_forward_backward_shapes_and_finiteness(n_in, n_out, m, name, scale, shift, seed):
+    rng = np.random.default_rng(seed)
+    layer = Dense(n_in, n_out, name, seed=seed)
+    A_prev = shift + scale * rng.standard_normal((n_in, m))  # incl. large negatives
+    A = layer.forward(A_prev)
+    assert A.shape == (n_out, m)
+    assert np.isfinite(A).all()
+    dA_prev = layer.backward(rng.standard_normal((n_out, m)))
+    assert dA_prev.shape == (n_in, m)
+    assert layer.dW.shape == (n_out, n_in) and layer.db.shape == (n_out, 1)
+    for g in (dA_prev, layer.dW, layer.db):
+        assert np.isfinite(g).all()
+    np.testing.assert_allclose(layer.db, layer.dZ.sum(axis=1, keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(dA_prev, layer.W.T @ layer.dZ, rtol=1e-12, atol=1e-300)

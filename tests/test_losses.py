@@ -1,0 +1,224 @@
+import math
+
+import autograd
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from nnlib import activations, gradcheck, losses
+from nnlib.losses import binary_cross_entropy, cross_entropy, mse
+from tests.helpers_autograd import LOSSES as REFERENCE
+
+A2 = np.array([[0.9, 0.2, 0.6]])
+Y2 = np.array([[1.0, 0.0, 1.0]])
+A3 = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])
+Y3 = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
+CASES = {"binary_cross_entropy": (A2, Y2), "mse": (A2, Y2), "cross_entropy": (A3, Y3)}
+
+
+def test_registry():
+    assert list(losses.LOSSES) == ["binary_cross_entropy", "cross_entropy", "mse"]
+    assert losses.get("mse") is mse
+    assert losses.get(mse) is mse
+    assert repr(cross_entropy) == "<loss cross_entropy>"
+    assert binary_cross_entropy.fused_with == "sigmoid"
+    assert cross_entropy.fused_with == "softmax"
+    assert mse.fused_with is None
+
+
+def test_get_errors():
+    with pytest.raises(
+        ValueError, match="unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse"
+    ):
+        losses.get("hinge")
+    with pytest.raises(TypeError, match="a loss name must be a string, got int"):
+        losses.get(3)
+
+
+def test_values_by_hand():
+    expected_bce = -(math.log(0.9) + math.log(0.8) + math.log(0.6)) / 3
+    assert binary_cross_entropy(A2, Y2) == pytest.approx(expected_bce, rel=1e-15)
+    assert mse(A2, Y2) == pytest.approx((0.01 + 0.04 + 0.16) / 3, rel=1e-15)
+    assert cross_entropy(A3, Y3) == pytest.approx(-(math.log(0.7) + math.log(0.6)) / 2, rel=1e-15)
+    assert isinstance(mse(A2, Y2), float)
+
+
+def test_bce_mean_is_over_all_entries():
+    A = np.array([[0.9, 0.2], [0.6, 0.5]])
+    Y = np.array([[1, 0], [1, 1]])
+    expected = -(math.log(0.9) + math.log(0.8) + math.log(0.6) + math.log(0.5)) / 4
+    assert binary_cross_entropy(A, Y) == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize("name", list(losses.LOSSES))
+def test_derivative_matches_central_differences_and_autograd(name):
+    loss = losses.get(name)
+    A, Y = CASES[name]
+    dA = loss.derivative(A, Y)
+    assert dA.shape == A.shape
+    numeric = gradcheck.numerical_gradient(lambda a: loss(a, Y), A.copy())
+    assert gradcheck.relative_error(dA, numeric) < 1e-8
+    reference = autograd.grad(REFERENCE[name])(A, Y)
+    assert gradcheck.relative_error(dA, reference) < 1e-12
+
+
+def test_fused_bce_is_chain_rule_through_sigmoid():
+    Z = np.array([[-2.0, 0.3, 1.5], [0.1, -0.4, 4.0]])
+    Y = np.array([[0, 1, 1], [1, 0, 1]])
+    A = activations.sigmoid(Z)
+    chained = binary_cross_entropy.derivative(A, Y) * activations.sigmoid.derivative(Z)
+    np.testing.assert_allclose(binary_cross_entropy.fused_dZ(A, Y), chained, rtol=1e-12)
+    np.testing.assert_allclose(binary_cross_entropy.fused_dZ(A, Y), (A - Y) / 6, rtol=0)
+
+
+def test_fused_cross_entropy_is_chain_rule_through_softmax():
+    softmax = activations.get("softmax")
+    Z = np.array([[-2.0, 0.3], [0.1, 1.4], [1.0, -0.5]])
+    Y = np.array([[0, 1], [1, 0], [0, 0]])
+    A = softmax(Z)
+    chained = softmax.backward(Z, cross_entropy.derivative(A, Y))
+    np.testing.assert_allclose(cross_entropy.fused_dZ(A, Y), chained, rtol=1e-12)
+    np.testing.assert_allclose(cross_entropy.fused_dZ(A, Y), (A - Y) / 2, rtol=0)
+
+
+def test_mse_has_no_fused_gradient():
+    with pytest.raises(ValueError, match="mse has no fused gradient"):
+        mse.fused_dZ(A2, Y2)
+
+
+def test_bce_is_finite_at_saturated_outputs():
+    A = np.array([[0.0, 1.0, 0.0, 1.0]])
+    Y = np.array([[0, 1, 1, 0]])
+    J = binary_cross_entropy(A, Y)
+    # two perfect predictions cost ~EPS, two confidently wrong ones about
+    # -log(EPS) (a clipped to EPS, or to 1 - EPS, which rounds)
+    worst = -math.log(losses.EPS) - math.log(1 - (1 - losses.EPS))
+    assert J == pytest.approx(worst / 4, rel=1e-9)
+    dA = binary_cross_entropy.derivative(A, Y)
+    assert np.isfinite(dA).all()
+    assert dA[0, 2] < 0 < dA[0, 3]  # pushes towards the label
+    assert binary_cross_entropy(A[:, :2], Y[:, :2]) < 1e-11
+
+
+def test_cross_entropy_is_finite_at_zero_probability():
+    A = np.array([[1.0, 0.0], [0.0, 1.0]])
+    Y = np.array([[0, 0], [1, 1]])
+    assert cross_entropy(A, Y) == pytest.approx(-math.log(losses.EPS) / 2, rel=1e-12)
+    assert np.isfinite(cross_entropy.derivative(A, Y)).all()
+
+
+def test_soft_labels_are_allowed():
+    assert binary_cross_entropy([[0.5]], [[0.5]]) == pytest.approx(math.log(2), rel=1e-15)
+    assert cross_entropy([[0.5], [0.5]], [[0.5], [0.5]]) == pytest.approx(math.log(2), rel=1e-15)
+
+
+# --- errors -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(losses.LOSSES))
+def test_shape_mismatch_names_both_shapes(name):
+    loss = losses.get(name)
+    with pytest.raises(
+        ValueError, match=rf"{name}: A and Y must have the same shape, got A \(1, 3\) and Y \(3, 1\)"
+    ):
+        loss(np.full((1, 3), 0.5), np.full((3, 1), 0.5))
+    with pytest.raises(ValueError, match=r"got A \(2, 3\) and Y \(1, 3\)"):
+        loss.derivative(np.full((2, 3), 0.5), np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("name", list(losses.LOSSES))
+def test_input_errors(name):
+    loss = losses.get(name)
+    with pytest.raises(ValueError, match=rf"{name}: A and Y must be 2-D .* got shape \(3,\)"):
+        loss(np.full(3, 0.5), np.full(3, 0.5))
+    with pytest.raises(ValueError, match=r"at least one example, got shape \(1, 0\)"):
+        loss(np.zeros((1, 0)), np.zeros((1, 0)))
+    with pytest.raises(ValueError, match=rf"{name}: A contains NaN or inf"):
+        loss([[np.nan, 0.5]], [[1.0, 0.0]])
+    with pytest.raises(ValueError, match=rf"{name}: Y contains NaN or inf"):
+        loss([[0.5, 0.5]], [[np.inf, 0.0]])
+    with pytest.raises(TypeError, match=rf"{name}: A must be a real number or an array"):
+        loss(np.array([[0.5 + 1j]]), [[1.0]])
+    with pytest.raises(TypeError, match=rf"{name}: Y must be a real number or an array"):
+        loss([[0.5]], [["yes"]])
+
+
+def test_bce_labels_outside_unit_interval():
+    with pytest.raises(
+        ValueError,
+        match=r"binary_cross_entropy: Y \(labels\) must lie in \[0, 1\], got values from -1 to 1",
+    ):
+        binary_cross_entropy([[0.5, 0.5]], [[-1, 1]])
+    with pytest.raises(ValueError, match=r"Y \(labels\) must lie in \[0, 1\], got values from 0 to 2"):
+        binary_cross_entropy.fused_dZ([[0.5, 0.5]], [[0, 2]])
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "cross_entropy"])
+def test_probabilities_outside_unit_interval(name):
+    with pytest.raises(
+        ValueError, match=rf"{name}: A \(probabilities\) must lie in \[0, 1\], got values from -0.5 to 1"
+    ):
+        losses.get(name)([[-0.5], [1.0]], [[0.0], [1.0]])
+
+
+def test_cross_entropy_needs_one_hot_columns():
+    with pytest.raises(
+        ValueError, match=r"cross_entropy: every column of Y must be one-hot .* got Y of shape \(2, 2\)"
+    ):
+        cross_entropy(np.full((2, 2), 0.5), np.array([[1, 1], [1, 0]]))
+    with pytest.raises(ValueError, match="every column of Y must be one-hot"):
+        cross_entropy.derivative(np.full((2, 1), 0.5), np.array([[1.5], [-0.5]]))
+    with pytest.raises(ValueError, match="every column of Y must be one-hot"):
+        # labels (1, m) instead of one-hot (k, m) for a one-row output
+        cross_entropy(np.full((1, 3), 0.5), np.array([[0, 1, 0]]))
+
+
+# --- properties ------------------------------------------------------------------
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    Z=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=5), elements=finite),
+    data=st.data(),
+)
+def test_bce_of_sigmoid_is_finite_and_non_negative(Z, data):
+    Y = data.draw(hnp.arrays(np.int64, Z.shape, elements=st.integers(0, 1)))
+    A = activations.sigmoid(Z)
+    J = binary_cross_entropy(A, Y)
+    assert 0 <= J <= -math.log(losses.EPS) + 1e-4
+    for grad in binary_cross_entropy.derivative(A, Y), binary_cross_entropy.fused_dZ(A, Y):
+        assert np.isfinite(grad).all()
+        assert np.all(np.sign(grad) * np.sign(A - Y) >= 0)  # always towards the label
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    A=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=5), elements=finite),
+    data=st.data(),
+)
+def test_mse_properties(A, data):
+    Y = data.draw(hnp.arrays(np.float64, A.shape, elements=finite))
+    assert mse(A, Y) >= 0
+    assert mse(A, A) == 0
+    np.testing.assert_allclose(mse.derivative(A, Y), 2 * (A - Y) / A.size, rtol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    k=st.integers(2, 5),
+    m=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+    scale=st.sampled_from([1.0, 1e3]),
+)
+def test_cross_entropy_of_softmax_is_finite(k, m, seed, scale):
+    rng = np.random.default_rng(seed)
+    A = activations.get("softmax")(scale * rng.standard_normal((k, m)))
+    Y = np.eye(k)[:, rng.integers(0, k, m)]
+    J = cross_entropy(A, Y)
+    assert 0 <= J <= -math.log(losses.EPS) + 1e-9
+    assert np.isfinite(cross_entropy.derivative(A, Y)).all()
+    np.testing.assert_allclose(cross_entropy.fused_dZ(A, Y).sum(axis=0), 0, atol=1e-15)
