@@ -49,6 +49,15 @@ def real_number(value, what):
     return value
 
 
+def positive_int(value, what):
+    """Check that ``value`` is a positive integer (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be a positive integer, got {describe(value)}")
+    if value <= 0:
+        raise ValueError(f"{what} must be a positive integer, got {value}")
+    return int(value)
+
+
 def unwrap_scalar(arr):
     """Return a 0-d array as a NumPy scalar, any other array unchanged."""
     return arr[()] if arr.ndim == 0 else arr

@@ -12,7 +12,7 @@ come shuffled.
 import numpy as np
 
 from nnlib._checks import as_float_array, describe, real_number
-from nnlib.layers import _positive_int
+from nnlib._checks import positive_int
 
 __all__ = ["blobs", "circles", "moons", "one_hot", "spiral", "xor"]
 
@@ -40,7 +40,7 @@ def one_hot(labels, k=None):
     if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)) or arr.min() < 0:
         raise ValueError("one_hot: labels must be non-negative integers")
     arr = arr.astype(int)
-    k = arr.max() + 1 if k is None else _positive_int(k, "one_hot: k")
+    k = arr.max() + 1 if k is None else positive_int(k, "one_hot: k")
     if arr.max() >= k:
         raise ValueError(f"one_hot: labels must be below k={k}, got {arr.max()}")
     Y = np.zeros((k, arr.size))
@@ -174,7 +174,7 @@ def blobs(m=300, k=3, std=0.5, radius=2.0, seed=0, one_hot=True):
 
 
 def _setup(m, noise, seed, what="noise"):
-    m = _positive_int(m, "m")
+    m = positive_int(m, "m")
     real_number(noise, what)
     if not noise >= 0:
         raise ValueError(f"{what} must be non-negative, got {noise}")
@@ -182,7 +182,7 @@ def _setup(m, noise, seed, what="noise"):
 
 
 def _classes(k, m):
-    k = _positive_int(k, "k")
+    k = positive_int(k, "k")
     if not 2 <= k <= m:
         raise ValueError(f"k must be at least 2 and at most m={m}, got {k}")
     return k

@@ -27,12 +27,14 @@ TINY = np.finfo(np.float64).tiny
 
 
 def relative_error(analytic, numeric):
-    r"""Relative error between two gradients (CS231n, Ng's gradient checking).
+    r"""Relative error between two gradients.
 
     $$\text{error} = \frac{\lVert a - n \rVert_2}{\max(\lVert a \rVert_2 + \lVert n \rVert_2,\ \text{tiny})}$$
 
-    For scalars this is $|a - n| / (|a| + |n|)$. It lies in $[0, 1]$ and is
-    0 when both are zero (``tiny`` is the smallest positive float64).
+    For scalars this is $|a - n| / (|a| + |n|)$, the form of Ng's gradient
+    checking; CS231n divides by $\max(|a|, |n|)$ instead, which gives at most
+    twice this value. It lies in $[0, 1]$ and is 0 when both are zero
+    (``tiny`` is the smallest positive float64).
 
     >>> relative_error(1.0, 1.0001)
     4.9997500124988246e-05

@@ -9,12 +9,10 @@ and for a batch ``A_prev`` of shape ``(n_in, m)`` computes
 $$Z = W A_{prev} + b, \qquad A = g(Z).$$
 """
 
-import numbers
-
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array, describe
+from nnlib._checks import as_float_array, describe, positive_int
 
 __all__ = ["INITS", "Dense"]
 
@@ -25,15 +23,6 @@ INITS = {
     "small": lambda n_in, n_out: 0.01,
 }
 """Weight initialisations by name: each maps ``(n_in, n_out)`` to the std of $W$."""
-
-
-def _positive_int(value, what):
-    """Check that ``value`` is a positive integer (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be a positive integer, got {describe(value)}")
-    if value <= 0:
-        raise ValueError(f"{what} must be a positive integer, got {value}")
-    return int(value)
 
 
 class Dense:
@@ -84,8 +73,8 @@ class Dense:
     """
 
     def __init__(self, n_in, n_out, activation="relu", *, init="he", seed=None):
-        self.n_in = _positive_int(n_in, "Dense: n_in")
-        self.n_out = _positive_int(n_out, "Dense: n_out")
+        self.n_in = positive_int(n_in, "Dense: n_in")
+        self.n_out = positive_int(n_out, "Dense: n_out")
         self.activation = activations.get(activation)
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}")

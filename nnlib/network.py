@@ -14,7 +14,8 @@ import numpy as np
 
 from nnlib import losses
 from nnlib._checks import as_float_array, describe
-from nnlib.layers import INITS, Dense, _positive_int
+from nnlib._checks import positive_int
+from nnlib.layers import INITS, Dense
 
 __all__ = ["MLP"]
 
@@ -62,7 +63,7 @@ class MLP:
                 f"MLP: layer_sizes must be a list of at least two sizes "
                 f"[n_x, ..., n_L], got {describe(layer_sizes)}"
             )
-        sizes = [_positive_int(n, f"MLP: layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
+        sizes = [positive_int(n, f"MLP: layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
         if isinstance(activations, str) or not isinstance(activations, (list, tuple)):
             raise TypeError(
                 f"MLP: activations must be a list of names, one per layer, "

@@ -20,7 +20,7 @@ import numpy as np
 
 from nnlib import losses
 from nnlib._checks import as_float_array, describe, real_number
-from nnlib.layers import _positive_int
+from nnlib._checks import positive_int
 
 __all__ = ["gradient_descent", "sgd"]
 
@@ -95,7 +95,7 @@ def sgd(
     X, Y = _check_data(X, Y)
     learning_rate = _positive_real(learning_rate, "learning_rate")
     epochs = _epochs(epochs)
-    batch_size = _positive_int(batch_size, "sgd: batch_size")
+    batch_size = positive_int(batch_size, "sgd: batch_size")
     real_number(momentum, "sgd: momentum")
     if not 0 <= momentum < 1:
         raise ValueError(f"sgd: momentum must be in [0, 1), got {momentum}")
