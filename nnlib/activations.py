@@ -768,7 +768,11 @@ class Softmax(Activation):
                 f"softmax.backward: dA must have the shape of z, {x.shape}, got {dA.shape}"
             )
         s = self._fn(x.astype(np.float64), axis)
-        dZ = s * (dA - np.sum(s * dA, axis=axis, keepdims=True))
+        # Measured from the entry r with the largest probability, the same sum
+        # loses nothing when s_r rounds to 1: s_i ((dA_i - dA_r) - sum_j s_j (dA_j - dA_r)).
+        r = np.argmax(s, axis=axis, keepdims=True) if s.size else 0
+        d = dA - np.take_along_axis(dA, r, axis=axis) if s.size else dA
+        dZ = s * (d - np.sum(s * d, axis=axis, keepdims=True))
         return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
 
     def __repr__(self):

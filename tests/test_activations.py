@@ -711,3 +711,18 @@ def test_get_non_string_is_a_type_error(bad):
 def test_docstrings_give_formula_and_example(name):
     doc = get(name).__doc__
     assert "$$" in doc and ">>> " in doc
+
+
+@pytest.mark.parametrize("top", [5.0, 40.0, 700.0])
+def test_softmax_backward_keeps_relative_precision_when_one_class_dominates(top):
+    """When s_r rounds to 1, s * (dA - sum(s dA)) cancels; nnlib's form does not."""
+    import mpmath as mp
+
+    z = np.array([[top], [0.0], [1.0]])
+    dA = np.array([[1.0], [2.0], [3.0]])
+    with mp.workdps(60):
+        e = [mp.exp(mp.mpf(v)) for v in z[:, 0]]
+        s = [v / sum(e) for v in e]
+        dot = sum(si * di for si, di in zip(s, dA[:, 0]))
+        expected = np.array([[float(si * (di - dot))] for si, di in zip(s, dA[:, 0])])
+    np.testing.assert_allclose(softmax.backward(z, dA), expected, rtol=1e-12, atol=1e-300)
