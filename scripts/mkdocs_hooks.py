@@ -15,6 +15,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
+    sys.path.insert(0, str(ROOT))
+
+from scripts import notebook_pages  # noqa: E402
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
 # What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
@@ -74,3 +78,9 @@ def _mathjax_es5():
     import mathjax  # the package only carries files; importing it is cheap
 
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        return notebook_pages.clean(html, page, config)
+    return html
