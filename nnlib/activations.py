@@ -3,7 +3,8 @@ r"""Activation functions and their derivatives.
 Each activation is a callable object: ``sigmoid(z)`` is $\sigma(z)$ and
 ``sigmoid.derivative(z)`` is $\sigma'(z)$, both functions of the
 pre-activation ``z`` (not of the output ``a``). Parameters are keyword
-arguments of both, with PyTorch's defaults: ``leaky_relu(z, alpha=0.2)`` and
+arguments of both, with PyTorch's defaults: leaky ReLU's slope ``alpha`` is
+0.01 unless given, so a slope of 0.2 is ``leaky_relu(z, alpha=0.2)`` with
 ``leaky_relu.derivative(z, alpha=0.2)``.
 
 All of them accept a Python scalar or a NumPy array of any shape and return
@@ -14,14 +15,18 @@ values.) The formulas are the numerically stable ones: no overflow, invalid
 or divide warning for any finite input or $\pm\infty$, the right limits at
 $\pm\infty$, and NaN in gives NaN out.
 
-Elementwise: :data:`sigmoid`, :data:`tanh`, :data:`relu`, :data:`leaky_relu`,
-:data:`elu`, :data:`selu`, :data:`gelu`, :data:`silu`, :data:`softplus`,
-:data:`mish`, :data:`softsign`, :data:`hardsigmoid`, :data:`hardswish`,
-:data:`identity`. Not elementwise: :data:`softmax`, whose ``derivative`` is a
+Elementwise: [`sigmoid`][nnlib.activations.sigmoid], [`tanh`][nnlib.activations.tanh],
+[`relu`][nnlib.activations.relu], [`leaky_relu`][nnlib.activations.leaky_relu],
+[`elu`][nnlib.activations.elu], [`selu`][nnlib.activations.selu],
+[`gelu`][nnlib.activations.gelu], [`silu`][nnlib.activations.silu],
+[`softplus`][nnlib.activations.softplus], [`mish`][nnlib.activations.mish],
+[`softsign`][nnlib.activations.softsign], [`hardsigmoid`][nnlib.activations.hardsigmoid],
+[`hardswish`][nnlib.activations.hardswish], [`identity`][nnlib.activations.identity].
+Not elementwise: [`softmax`][nnlib.activations.softmax], whose ``derivative`` is a
 Jacobian matrix.
 
-Find an activation by name with :func:`get`; :data:`ACTIVATIONS` maps every
-name to its object.
+Find an activation by name with [`get`][nnlib.activations.get];
+[`ACTIVATIONS`][nnlib.activations.ACTIVATIONS] maps every name to its object.
 """
 
 import functools
@@ -64,10 +69,11 @@ ACTIVATIONS = {}
 class Activation:
     """An elementwise activation $g(z)$ with its derivative $g'(z)$.
 
-    Made by the :func:`activation` decorator from a function of ``z``; the
-    derivative is attached with :meth:`derivative_of`. Calling the object
-    checks the input, converts it to a float array and returns an array of
-    the same shape and dtype (a NumPy scalar for a scalar input).
+    Made by the ``activation`` decorator from a function of ``z``; the
+    derivative is attached with
+    [`derivative_of`][nnlib.activations.Activation.derivative_of]. Calling
+    the object checks the input, converts it to a float array and returns an
+    array of the same shape and dtype (a NumPy scalar for a scalar input).
     """
 
     def __init__(self, fn):
@@ -125,7 +131,11 @@ class Activation:
 
 
 def activation(fn):
-    """Decorator: turn ``fn(z, **params)`` into a registered :class:`Activation`."""
+    """Decorator: turn ``fn(z, **params)`` into a registered activation.
+
+    The result is an [`Activation`][nnlib.activations.Activation], listed in
+    [`ACTIVATIONS`][nnlib.activations.ACTIVATIONS] under ``fn``'s name.
+    """
     return _register(Activation(fn))
 
 
@@ -137,6 +147,8 @@ def _register(act):
 def get(name):
     """Return the activation called ``name``.
 
+    Examples
+    --------
     >>> get("tanh")
     <activation tanh>
     >>> get("relu6")
@@ -212,6 +224,8 @@ def sigmoid(z):
     $\sigma(z)\,\sigma(-z)$, which keeps full relative precision where
     $1 - \sigma(z)$ would cancel.
 
+    Examples
+    --------
     >>> sigmoid(0.0)
     0.5
     >>> sigmoid(np.array([-1000.0, 2.0, 1000.0]))
@@ -241,6 +255,8 @@ def tanh(z):
     derivative uses the right-hand form: $1 - \tanh^2 z$ loses all its
     digits to cancellation once $\tanh z$ rounds to $\pm 1$.
 
+    Examples
+    --------
     >>> tanh(0.5)
     0.46211715726000974
     >>> tanh.derivative(np.array([0.0, 1000.0]))
@@ -269,6 +285,8 @@ def relu(z):
     Range $[0, \infty)$. ReLU has no derivative at $z = 0$; nnlib uses
     $\operatorname{ReLU}'(0) = 0$, as PyTorch, d2l.ai and CS231n do.
 
+    Examples
+    --------
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     >>> relu.derivative(np.array([-2.0, 0.0, 3.0]))
@@ -296,6 +314,8 @@ def leaky_relu(z, alpha=0.01):
     For $0 \le \alpha \le 1$ this is $\max(\alpha z, z)$. At the kink nnlib
     uses $\operatorname{LReLU}'(0) = \alpha$, as PyTorch does.
 
+    Examples
+    --------
     >>> leaky_relu(np.array([-2.0, 3.0]))
     array([-0.02,  3.  ])
     >>> leaky_relu.derivative(np.array([-2.0, 0.0, 3.0]), alpha=0.1)
@@ -338,6 +358,8 @@ def elu(z, alpha=1.0):
     nnlib uses $\operatorname{ELU}'(0) = \alpha$ (the $z \le 0$ branch), as
     PyTorch does; for $\alpha = 1$ both sides agree there.
 
+    Examples
+    --------
     >>> elu(np.array([-1000.0, -1.0, 0.0, 2.0]))
     array([-1.        , -0.63212056,  0.        ,  2.        ])
     >>> elu.derivative(np.array([-1.0, 0.0, 2.0]), alpha=0.5)
@@ -371,14 +393,16 @@ def selu(z):
       \operatorname{SELU}'(z) = \lambda \begin{cases} 1 & z > 0 \\
         \alpha\, e^{z} & z \le 0 \end{cases}$$
 
-    with $\alpha \approx 1.6733$ (:data:`SELU_ALPHA`) and
-    $\lambda \approx 1.0507$ (:data:`SELU_SCALE`), chosen so that activations
-    keep zero mean and unit variance through deep layers. Like PyTorch, it
-    takes no parameters. At the kink nnlib uses
+    with $\alpha \approx 1.6733$ ([`SELU_ALPHA`][nnlib.activations.SELU_ALPHA])
+    and $\lambda \approx 1.0507$ ([`SELU_SCALE`][nnlib.activations.SELU_SCALE]),
+    chosen so that activations keep zero mean and unit variance through deep
+    layers. Like PyTorch, it takes no parameters. At the kink nnlib uses
     $\operatorname{SELU}'(0) = \lambda\alpha \approx 1.7581$ (the $z \le 0$
     branch), as PyTorch does. (For $|z| > 1.7\cdot10^{308}/\lambda$ the
     exact result exceeds the largest float64 and overflows to $\pm\infty$.)
 
+    Examples
+    --------
     >>> selu(np.array([-1000.0, 0.0, 1.0]))
     array([-1.75809934,  0.        ,  1.05070099])
     >>> selu.derivative(np.array([-1.0, 0.0, 1.0]))
@@ -452,6 +476,8 @@ def gelu(z, approximate="none"):
     $|z| = 40$ (exact) or $30$ (tanh) the result is $z$ or $-0$ to float64
     precision.
 
+    Examples
+    --------
     >>> gelu(np.array([-1.0, 0.0, 1.0]))
     array([-0.15865525,  0.        ,  0.84134475])
     >>> gelu(1.0, approximate="tanh")
@@ -502,6 +528,8 @@ def silu(z):
     is a root of the derivative, where a Taylor series keeps it accurate.
     Past $|z| = 800$, $\sigma(z)$ is exactly 0 or 1 in float64.
 
+    Examples
+    --------
     >>> silu(np.array([-1.0, 0.0, 2.0]))
     array([-0.26894142,  0.        ,  1.76159416])
     >>> silu.derivative(np.array([-1.0, 0.0, 2.0]))
@@ -552,6 +580,8 @@ def softplus(z, beta=1.0, threshold=20.0):
     ``scipy.special.log_expit``, which never overflows and keeps full
     precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
 
+    Examples
+    --------
     >>> softplus(np.array([-1000.0, 0.0, 1.0, 20.0, 21.0]))
     array([ 0.        ,  0.69314718,  1.31326169, 20.        , 21.        ])
     >>> softplus.derivative(np.array([0.0, 20.0, 21.0]))
@@ -597,6 +627,8 @@ def mish(z):
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
     keeps it accurate.
 
+    Examples
+    --------
     >>> mish(np.array([-1.0, 0.0, 1.0]))
     array([-0.30340146,  0.        ,  0.86509839])
     >>> mish.derivative(np.array([-1.0, 0.0, 1.0]))
@@ -629,6 +661,8 @@ def softsign(z):
     = 1$, but its second derivative jumps there. The derivative is computed
     as $\bigl(1/(1 + |z|)\bigr)^2$, which never overflows.
 
+    Examples
+    --------
     >>> softsign(np.array([-3.0, 0.0, 1.0, np.inf]))
     array([-0.75,  0.  ,  0.5 ,  1.  ])
     >>> softsign.derivative(np.array([-3.0, 0.0, 1.0]))
@@ -658,6 +692,8 @@ def hardsigmoid(z):
     ``hardsigmoid_backward`` does (its gradient is nonzero only for
     $-3 < z < 3$).
 
+    Examples
+    --------
     >>> hardsigmoid(np.array([-4.0, -3.0, 0.0, 1.5, 3.0]))
     array([0.  , 0.  , 0.5 , 0.75, 1.  ])
     >>> hardsigmoid.derivative(np.array([-3.0, 0.0, 3.0]))
@@ -687,6 +723,8 @@ def hardswish(z):
     one-sided slopes from inside, not the values just outside (0 and 1).
     $z/3 + 1/2$ is computed as $(2z + 3)/6$, exact near its root $-3/2$.
 
+    Examples
+    --------
     >>> hardswish(np.array([-4.0, -1.0, 0.0, 1.0, 4.0]))
     array([-0.        , -0.33333333,  0.        ,  0.66666667,  4.        ])
     >>> hardswish.derivative(np.array([-4.0, -3.0, 0.0, 3.0, 4.0]))
@@ -713,6 +751,8 @@ def identity(z):
 
     Returns a copy, so changing the output never changes ``z``.
 
+    Examples
+    --------
     >>> identity(np.array([-2.0, 3.0]))
     array([-2.,  3.])
     >>> identity.derivative(np.array([-2.0, 3.0]))
@@ -794,8 +834,11 @@ def softmax(z, axis=0):
     they share the probability equally and the rest get 0 (PyTorch gives NaN
     there); $-\infty$ entries get 0. A column of only $-\infty$ has no limit
     (0/0) and gives NaN, as in PyTorch; so does a column with a NaN.
-    ``derivative`` and ``backward`` are described on :class:`Softmax`.
+    ``derivative`` and ``backward`` are described on
+    [`Softmax`][nnlib.activations.Softmax].
 
+    Examples
+    --------
     >>> Z = np.array([[1.0, 0.0, 1000.0], [2.0, 0.0, 0.0], [3.0, 0.0, -np.inf]])
     >>> softmax(Z)
     array([[0.09003057, 0.33333333, 1.        ],

@@ -5,8 +5,8 @@ Every generator returns ``X, Y`` with examples as columns: ``X`` has shape
 integers). Multiclass datasets give one-hot ``Y`` of shape ``(k, m)``
 (floats, classes on rows), or with ``one_hot=False`` integer labels
 ``(1, m)`` in ``0, ..., k-1``. The same ``seed`` gives the same arrays;
-``seed=None`` draws fresh randomness. Except for :func:`xor`, the columns
-come shuffled.
+``seed=None`` draws fresh randomness. Except for [`xor`][nnlib.datasets.xor],
+the columns come shuffled.
 """
 
 import numpy as np
@@ -27,6 +27,8 @@ def one_hot(labels, k=None):
     ``0, ..., k-1``; ``k`` defaults to ``max(labels) + 1``. Returns a float
     array of shape ``(k, m)``; ``Y.argmax(axis=0)`` undoes it.
 
+    Examples
+    --------
     >>> one_hot([2, 0, 1, 2])
     array([[0., 1., 0., 0.],
            [0., 0., 1., 0.],
@@ -59,6 +61,8 @@ def xor(m=4, noise=0.0, seed=0):
 
     The default is the truth table itself. Not linearly separable.
 
+    Examples
+    --------
     >>> X, Y = xor()
     >>> X
     array([[0., 0., 1., 1.],
@@ -85,6 +89,8 @@ def moons(m=200, noise=0.1, seed=0):
     each plus Gaussian noise of std ``noise``. ``m // 2`` examples are class
     0, the rest class 1.
 
+    Examples
+    --------
     >>> X, Y = moons(m=6, noise=0.0)
     >>> X.shape, Y.shape, Y.sum()
     ((2, 6), (1, 6), 3)
@@ -101,13 +107,15 @@ def circles(m=200, noise=0.05, factor=0.5, seed=0):
     r"""A circle inside a circle (as ``sklearn.datasets.make_circles``).
 
     Class 0 on the unit circle, class 1 on the circle of radius ``factor``
-    ($0 < $ ``factor`` $< 1$), at evenly spaced angles $t$:
+    ($0 < \text{factor} < 1$), at evenly spaced angles $t$:
 
     $$x^{(0)} = (\cos t,\ \sin t), \qquad x^{(1)} = \text{factor}\cdot(\cos t,\ \sin t),$$
 
     each plus Gaussian noise of std ``noise``. ``m // 2`` examples are class
     0, the rest class 1.
 
+    Examples
+    --------
     >>> X, Y = circles(m=8, noise=0.0, factor=0.5)
     >>> np.sort(np.hypot(X[0], X[1]).round(3))
     array([0.5, 0.5, 0.5, 0.5, 1. , 1. , 1. , 1. ])
@@ -134,6 +142,8 @@ def spiral(m=300, k=3, noise=0.2, seed=0, one_hot=True):
 
     ``m`` examples split as evenly as possible over the ``k`` classes.
 
+    Examples
+    --------
     >>> X, Y = spiral(m=9, k=3)
     >>> X.shape, Y.shape, Y.sum(axis=1)
     ((2, 9), (3, 9), array([3., 3., 3.]))
@@ -159,6 +169,8 @@ def blobs(m=300, k=3, std=0.5, radius=2.0, seed=0, one_hot=True):
 
     ``m`` examples split as evenly as possible over the ``k`` classes.
 
+    Examples
+    --------
     >>> X, Y = blobs(m=300, k=3, std=0.1)
     >>> centre = X[:, Y[0] == 1].mean(axis=1)
     >>> np.abs(centre - [2.0, 0.0]).max() < 0.05

@@ -6,8 +6,10 @@ $$\frac{\partial J}{\partial \theta_i} \approx
   \frac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon},$$
 
 with error $O(\varepsilon^2)$. Agreement is measured by the relative error
-of :func:`relative_error`; below about $10^{-7}$ the gradients agree.
+of [`relative_error`][nnlib.gradcheck.relative_error]; below about $10^{-7}$ the gradients agree.
 
+Examples
+--------
 >>> from nnlib import network
 >>> model = network.MLP([2, 3, 1], ["tanh", "sigmoid"])
 >>> X, Y = np.array([[0.5, -1.0], [2.0, 0.3]]), np.array([[1, 0]])
@@ -36,6 +38,8 @@ def relative_error(analytic, numeric):
     twice this value. It lies in $[0, 1]$ and is 0 when both are zero
     (``tiny`` is the smallest positive float64).
 
+    Examples
+    --------
     >>> relative_error(1.0, 1.0001)
     4.9997500124988246e-05
     >>> relative_error(np.array([0.0, 2.0]), np.array([0.0, 2.0]))
@@ -60,6 +64,8 @@ def numerical_gradient(f, x, eps=1e-6):
     restored exactly), so ``f`` may also read it from elsewhere, e.g. a
     network's weights. Returns an array of the shape of ``x``.
 
+    Examples
+    --------
     >>> numerical_gradient(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]))
     array([ 3., 12.])
     """
@@ -90,6 +96,8 @@ def numerical_gradients(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
     The model's parameters are left exactly as they were. Costs two forward
     passes per parameter entry: for small networks only.
 
+    Examples
+    --------
     >>> from nnlib import network
     >>> model = network.MLP([2, 3, 1], ["relu", "sigmoid"])
     >>> X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]])
@@ -113,12 +121,15 @@ def check_network(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
       {\lVert dW_{backprop} \rVert_2 + \lVert dW_{numeric} \rVert_2}$$
 
     Returns ``{"W1": error, "b1": error, ..., "overall": error}``: one
-    :func:`relative_error` per parameter, and one over all gradients
-    together. Leaves the model's parameters unchanged, and its gradients
-    those of ``(X, Y)`` from a fresh ``forward``/``backward``. Around
+    [`relative_error`][nnlib.gradcheck.relative_error] per parameter, and one
+    over all gradients together. Leaves the model's parameters unchanged,
+    and its gradients those of ``(X, Y)`` from a fresh
+    ``forward``/``backward``. Around
     $10^{-10}$ is typical for float64 with ``eps=1e-6``; above $10^{-7}$
     suggests a bug (or an input at a kink, such as ReLU at 0).
 
+    Examples
+    --------
     >>> from nnlib import network
     >>> model = network.MLP([2, 3, 1], ["relu", "sigmoid"])
     >>> X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]])

@@ -30,13 +30,17 @@ class Dense:
 
     Parameters
     ----------
-    n_in, n_out : int
-        Number of inputs $n^{[l-1]}$ and of units $n^{[l]}$.
+    n_in : int
+        Number of inputs $n^{[l-1]}$: the rows of ``A_prev``.
+    n_out : int
+        Number of units $n^{[l]}$: the rows of ``A``.
     activation : str or Activation, default "relu"
-        A name from ``nnlib.activations.ACTIVATIONS`` (or the object).
-    init : {"he", "xavier", "lecun", "small"}, default "he"
-        How to draw $W$; $b$ starts at zero. Every entry of $W$ is drawn
-        from $\mathcal{N}(0, \sigma^2)$ with
+        A name from [`ACTIVATIONS`][nnlib.activations.ACTIVATIONS] (or the
+        [`Activation`][nnlib.activations.Activation] itself).
+    init : str, default "he"
+        ``"he"``, ``"xavier"``, ``"lecun"`` or ``"small"`` (the keys of
+        [`INITS`][nnlib.layers.INITS]): how to draw $W$; $b$ starts at zero.
+        Every entry of $W$ is drawn from $\mathcal{N}(0, \sigma^2)$ with
 
         $$\sigma_{he} = \sqrt{\frac{2}{n_{in}}}, \quad
           \sigma_{xavier} = \sqrt{\frac{2}{n_{in} + n_{out}}}, \quad
@@ -46,17 +50,34 @@ class Dense:
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
         normal (Glorot & Bengio 2010), for tanh and sigmoid. LeCun's
         $\sqrt{1/n_{in}}$ is what some courses call "Xavier".
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Seeds ``np.random.default_rng``; the same seed gives the same $W$.
 
     Attributes
     ----------
-    W : ndarray, shape (n_out, n_in)
-    b : ndarray, shape (n_out, 1)
-    A_prev, Z, A : ndarray or None
-        Kept by :meth:`forward` for :meth:`backward`.
-    dZ, dW, db : ndarray or None
-        Set by :meth:`backward`.
+    W : ndarray
+        The weights $W^{[l]}$, shape ``(n_out, n_in)``: row $i$ holds the
+        weights of unit $i$, one per input.
+    b : ndarray
+        The biases $b^{[l]}$, shape ``(n_out, 1)``, zero at the start; added
+        to every column of $W A_{prev}$ (broadcast over the $m$ examples).
+    A_prev : ndarray or None
+        The input of the last [`forward`][nnlib.layers.Dense.forward], shape
+        ``(n_in, m)``; [`backward`][nnlib.layers.Dense.backward] needs it for
+        $dW = dZ\, A_{prev}^{\top}$. None before the first forward.
+    Z : ndarray or None
+        The pre-activation $Z = W A_{prev} + b$ of the last forward, shape
+        ``(n_out, m)``; backward needs it for $g'(Z)$.
+    A : ndarray or None
+        The output $A = g(Z)$ of the last forward, shape ``(n_out, m)``.
+    dZ : ndarray or None
+        $\partial J / \partial Z$ from the last
+        [`backward`][nnlib.layers.Dense.backward], shape ``(n_out, m)``.
+        None before the first backward.
+    dW : ndarray or None
+        $\partial J / \partial W$ from the last backward, the shape of ``W``.
+    db : ndarray or None
+        $\partial J / \partial b$ from the last backward, the shape of ``b``.
 
     Examples
     --------
@@ -91,8 +112,10 @@ class Dense:
 
         ``A_prev`` has shape ``(n_in, m)``; returns ``A``, shape
         ``(n_out, m)``. Keeps ``A_prev``, ``Z`` and ``A`` for
-        :meth:`backward`.
+        [`backward`][nnlib.layers.Dense.backward].
 
+        Examples
+        --------
         >>> layer = Dense(2, 1, "sigmoid")
         >>> layer.W[:] = [[1.0, -2.0]]
         >>> layer.b[:] = 0.5
@@ -127,6 +150,8 @@ class Dense:
         $1/m$ here: it lives in the loss derivative, so ``dW`` is exactly
         $\partial J/\partial W$ for $J$ the mean loss.
 
+        Examples
+        --------
         >>> layer = Dense(2, 1, "sigmoid")
         >>> layer.W[:] = [[1.0, -2.0]]
         >>> A = layer.forward(np.array([[1.0, 0.0], [1.0, 2.0]]))

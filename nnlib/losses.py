@@ -10,8 +10,8 @@ $\partial J / \partial W$ directly, with no later division by $m$.
 ``(n[L], m)``: one column per example. Both must be finite. Losses are
 computed in float64.
 
-Find a loss by name with :func:`get`; :data:`LOSSES` maps every name to its
-object.
+Find a loss by name with [`get`][nnlib.losses.get];
+[`LOSSES`][nnlib.losses.LOSSES] maps every name to its object.
 """
 
 import numpy as np
@@ -31,12 +31,13 @@ class Loss:
     r"""A loss $J(A, Y)$ with its derivative $\partial J / \partial A$.
 
     Made by the ``_loss`` decorator from a function ``fn(A, Y)``; the
-    derivative is attached with :meth:`derivative_of`. Both receive float64
+    derivative is attached with
+    [`derivative_of`][nnlib.losses.Loss.derivative_of]. Both receive float64
     arrays of the same 2-D shape that have passed this loss's checks.
 
     ``fused_with`` names the output activation whose derivative cancels
     against this loss's (sigmoid for binary cross-entropy, softmax for
-    cross-entropy); :meth:`fused_dZ` then gives $\partial J / \partial Z$
+    cross-entropy); [`fused_dZ`][nnlib.losses.Loss.fused_dZ] then gives $\partial J / \partial Z$
     in one step.
     """
 
@@ -59,7 +60,7 @@ class Loss:
         return self._dfn(A, Y)
 
     def fused_dZ(self, A, Y):
-        r"""$\partial J / \partial Z$ through the output activation :attr:`fused_with`."""
+        r"""$\partial J / \partial Z$ through the output activation ``fused_with``."""
         if self._fused is None:
             raise ValueError(f"{self.name} has no fused gradient")
         A, Y = self._prepare(A, Y)
@@ -105,7 +106,7 @@ class Loss:
 
 
 def _loss(check=None):
-    """Decorator: turn ``fn(A, Y)`` into a registered :class:`Loss`."""
+    """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss]."""
 
     def register(fn):
         obj = Loss(fn, check)
@@ -116,8 +117,10 @@ def _loss(check=None):
 
 
 def get(name):
-    """Return the loss called ``name`` (a :class:`Loss` is returned as is).
+    """Return the loss called ``name`` (a [`Loss`][nnlib.losses.Loss] is returned as is).
 
+    Examples
+    --------
     >>> get("mse")
     <loss mse>
     >>> get("hinge")
@@ -172,6 +175,8 @@ def binary_cross_entropy(A, Y):
 
     $$\frac{\partial J}{\partial Z} = \frac{A - Y}{N}.$$
 
+    Examples
+    --------
     >>> A = np.array([[0.9, 0.2, 0.6]])
     >>> Y = np.array([[1, 0, 1]])
     >>> binary_cross_entropy(A, Y)
@@ -226,6 +231,8 @@ def cross_entropy(A, Y):
 
     $$\frac{\partial J}{\partial Z} = \frac{A - Y}{m}.$$
 
+    Examples
+    --------
     >>> A = np.array([[0.7, 0.1],
     ...               [0.2, 0.3],
     ...               [0.1, 0.6]])
@@ -268,6 +275,8 @@ def mse(A, Y):
     factor $\frac12$: this is the mean of the squared errors, as in
     ``torch.nn.MSELoss``.
 
+    Examples
+    --------
     >>> A = np.array([[0.5, 2.0, 1.0]])
     >>> Y = np.array([[1.0, 1.0, 1.0]])
     >>> mse(A, Y)

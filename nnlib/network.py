@@ -1,4 +1,4 @@
-r"""A multilayer perceptron: a stack of :class:`~nnlib.layers.Dense` layers.
+r"""A multilayer perceptron: a stack of [`Dense`][nnlib.layers.Dense] layers.
 
 Layer $l = 1, \dots, L$ computes
 
@@ -7,7 +7,7 @@ $$Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}, \qquad A^{[l]} = g^{[l]}(Z^{[l]}),
 
 and backward propagation runs the same layers in reverse, starting from
 $\partial J / \partial A^{[L]}$ (or directly from $dZ^{[L]}$, see
-:meth:`MLP.backward`).
+[`MLP.backward`][nnlib.network.MLP.backward]).
 """
 
 import numpy as np
@@ -30,19 +30,19 @@ class MLP:
     activations : list of str
         $g^{[1]}, \dots, g^{[L]}$, one name per layer
         (``len(layer_sizes) - 1`` of them).
-    seed : int, numpy.random.Generator or None, default 0
+    seed : int or numpy.random.Generator or None, default 0
         Seeds one ``np.random.default_rng`` that draws every layer's $W$ in
         turn; the same seed gives the same network.
     init : str, default "he"
         Weight initialisation for every layer; see
-        :class:`~nnlib.layers.Dense`.
+        [`Dense`][nnlib.layers.Dense].
 
     Attributes
     ----------
     layers : list of Dense
         ``layers[0]`` is layer 1 of the docs' notation.
     A : ndarray or None
-        The output $A^{[L]}$ of the last :meth:`forward`.
+        The output $A^{[L]}$ of the last [`forward`][nnlib.network.MLP.forward].
 
     Examples
     --------
@@ -90,8 +90,11 @@ class MLP:
           \quad l = 1, \dots, L.$$
 
         ``X`` has shape ``(n_x, m)``; the result has shape ``(n[L], m)``.
-        Every layer keeps its ``A_prev``, ``Z`` and ``A`` for :meth:`backward`.
+        Every layer keeps its ``A_prev``, ``Z`` and ``A`` for
+        [`backward`][nnlib.network.MLP.backward].
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
         >>> model.forward(np.array([[1.0, -1.0], [0.5, 2.0]]))
         array([[0.64550301, 0.32665849]])
@@ -103,12 +106,13 @@ class MLP:
         return A
 
     def backward(self, Y, loss="binary_cross_entropy"):
-        r"""Backward propagation of the mean loss $J(A^{[L]}, Y)$; call after :meth:`forward`.
+        r"""Backward propagation of the mean loss $J(A^{[L]}, Y)$.
 
-        Sets every layer's ``dW`` and ``db`` to $\partial J/\partial W^{[l]}$
-        and $\partial J/\partial b^{[l]}$. When the loss and the output
-        activation are sigmoid + binary cross-entropy or softmax +
-        cross-entropy, the output layer starts from the fused gradient
+        Call it after [`forward`][nnlib.network.MLP.forward]. Sets every
+        layer's ``dW`` and ``db`` to $\partial J/\partial W^{[l]}$ and
+        $\partial J/\partial b^{[l]}$. When the loss and the output activation
+        are sigmoid + binary cross-entropy or softmax + cross-entropy, the
+        output layer starts from the fused gradient
 
         $$dZ^{[L]} = \frac{A^{[L]} - Y}{m}$$
 
@@ -116,6 +120,8 @@ class MLP:
         is $m$ for one output unit). Otherwise it starts from
         $dA^{[L]} = \partial J/\partial A^{[L]}$ and chains through $g'$.
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
         >>> X = np.array([[1.0, -1.0], [0.5, 2.0]])
         >>> Y = np.array([[1, 0]])
@@ -143,9 +149,11 @@ class MLP:
 
         $$J = \mathcal{L}\bigl(A^{[L]}(X), Y\bigr),$$
 
-        averaged over the examples (see :mod:`nnlib.losses`). Runs
-        :meth:`forward`, so the layers keep this batch's values.
+        averaged over the examples (see [`nnlib.losses`][nnlib.losses]). Runs
+        [`forward`][nnlib.network.MLP.forward], so the layers keep this batch's values.
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
         >>> model.loss(np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]]))
         0.41661401418080757
@@ -162,6 +170,8 @@ class MLP:
         ``(n[L], m)``. Softmax output: the row of the largest $a$ in each
         column, shape ``(1, m)``. Both are integer arrays.
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 2], ["relu", "softmax"])
         >>> model.predict(np.array([[1.0, -1.0], [0.5, 2.0]]))
         array([[0, 1]])
@@ -178,13 +188,16 @@ class MLP:
         )
 
     def accuracy(self, X, Y):
-        r"""The fraction of examples whose :meth:`predict` label matches ``Y``.
+        r"""The fraction of examples whose predicted label matches ``Y``.
 
         $$\text{accuracy} = \frac{1}{m} \sum_{j=1}^{m} [\,\hat y_j = y_j\,]$$
 
+        The predicted labels are those of [`predict`][nnlib.network.MLP.predict].
         ``Y`` holds labels of the shape ``predict`` returns, or, for a
         softmax output, one-hot columns ``(k, m)``.
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
         >>> model.accuracy(np.array([[1.0, -1.0], [0.5, 2.0]]), [[1, 1]])
         0.5
@@ -209,6 +222,8 @@ class MLP:
         $$W^{[l]} \leftarrow W^{[l]} - \alpha\, dW^{[l]}, \qquad
           b^{[l]} \leftarrow b^{[l]} - \alpha\, db^{[l]}.$$
 
+        Examples
+        --------
         >>> list(MLP([2, 3, 1], ["relu", "sigmoid"]).parameters())
         ['W1', 'b1', 'W2', 'b2']
         """
@@ -219,13 +234,16 @@ class MLP:
         return params
 
     def gradients(self):
-        r"""Every gradient from the last :meth:`backward`: ``{"dW1": dW, "db1": db, ...}``.
+        r"""Every gradient from the last backward pass: ``{"dW1": dW, "db1": db, ...}``.
 
-        Key ``"d" + name`` holds $\partial J / \partial$ ``parameters()[name]``,
+        As set by [`backward`][nnlib.network.MLP.backward]. Key
+        ``"d" + name`` holds $\partial J / \partial$ ``parameters()[name]``,
         an array of the same shape, e.g.
 
         $$dW^{[l]} = \frac{\partial J}{\partial W^{[l]}} = dZ^{[l]} A^{[l-1]\top}.$$
 
+        Examples
+        --------
         >>> model = MLP([2, 3, 1], ["relu", "sigmoid"])
         >>> X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1, 0]])
         >>> _ = model.forward(X)

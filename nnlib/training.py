@@ -11,7 +11,7 @@ parameters before the epoch's step; for SGD it is the average of the
 minibatch losses (each computed before its step), weighted by batch size.
 
 The model is anything with ``forward``, ``backward``, ``parameters`` and
-``gradients`` like :class:`~nnlib.network.MLP`.
+``gradients`` like [`MLP`][nnlib.network.MLP].
 """
 
 import math
@@ -33,6 +33,8 @@ def gradient_descent(model, X, Y, *, learning_rate, epochs, loss="binary_cross_e
     for every parameter $\theta$; $\alpha$ is ``learning_rate``. Returns the
     list of ``epochs`` losses, ``history[i]`` = $J$ before step ``i``.
 
+    Examples
+    --------
     >>> from nnlib import datasets, network
     >>> X, Y = datasets.xor()
     >>> model = network.MLP([2, 4, 1], ["tanh", "sigmoid"], seed=1, init="xavier")
@@ -81,6 +83,8 @@ def sgd(
     (the form PyTorch uses); $\beta = 0$ is plain SGD. Returns one float per
     epoch: the batch-size-weighted mean of that epoch's minibatch losses.
 
+    Examples
+    --------
     >>> from nnlib import datasets, network
     >>> X, Y = datasets.moons(m=100, noise=0.1, seed=0)
     >>> model = network.MLP([2, 8, 1], ["tanh", "sigmoid"], seed=0, init="xavier")

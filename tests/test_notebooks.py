@@ -294,11 +294,6 @@ def test_instant_navigation_to_a_notebook_typesets_and_styles_it(browser, site_u
 # --- the API reference --------------------------------------------------------
 
 MODULES = sorted(nnlib._SUBMODULES)
-CIRCLES_DOLLAR = pytest.mark.xfail(
-    strict=True,
-    reason="nnlib.datasets.circles docstring writes `($0 < $ ``factor`` $< 1$)`: Arithmatex "
-           "takes no space before a closing $, so `$0 < $` stays raw on the page",
-)
 
 
 def reference_html(site, module):
@@ -344,9 +339,7 @@ def test_reference_renders_doctests_as_code_and_roles_as_links(site, module):
     assert not re.search(r":(?:func|meth|class|data|attr|mod):", page)
 
 
-@pytest.mark.parametrize(
-    "module", [pytest.param(m, marks=CIRCLES_DOLLAR) if m == "datasets" else m for m in MODULES]
-)
+@pytest.mark.parametrize("module", MODULES)
 def test_reference_math_goes_through_arithmatex(site, module):
     page = reference_html(site, module)
     assert page.count('class="arithmatex"') >= 3
