@@ -32,7 +32,7 @@ pytest_collect_file = (
             markdown.PythonCodeBlockParser(doctest_optionflags=FLAGS),
             markdown.SkipParser(),
         ],
-        patterns=["docs/*.md"],
+        patterns=["docs/*.md", "docs/*/*.md"],  # docs/activations/ is a section
         setup=_setup,
         teardown=_teardown,
         name="pages",

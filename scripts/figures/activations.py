@@ -13,7 +13,9 @@ import numpy as np
 from nnlib.activations import ACTIVATIONS, Softmax, gelu, softmax
 from scripts.figure import figure
 
-Z = np.round(np.linspace(-5, 5, 1001), 2)  # exact multiples of 0.01, 0 included
+# Steps of 0.025, rounded so that 0 and the kinks at ±3 are exactly on the grid
+# (draw_with_jumps relies on it). 401 points are plenty at this size and keep SVGs light.
+Z = np.round(np.linspace(-5, 5, 401), 3)
 ZOOM = {"leaky_relu": (-5, 0.5)}  # make a small negative slope visible
 JUMP = 0.05  # a step in f' larger than this between grid points is a jump
 
