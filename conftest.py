@@ -6,13 +6,21 @@ included. A fence can be marked as not run with a reason on the line before it:
 ``<!-- skip: next "Not run: <reason>" -->``.
 """
 
+import os
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
 import numpy as np
+from hypothesis import settings
 from sybil import Sybil
 from sybil.parsers import markdown, rest
 
 FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
+# CI replays the same property-test examples every run, so a red run is
+# reproducible; locally each run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _setup(namespace):

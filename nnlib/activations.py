@@ -658,8 +658,12 @@ def softsign(z):
       \operatorname{softsign}'(z) = \frac{1}{(1 + |z|)^2}.$$
 
     Range $(-1, 1)$. It is differentiable at 0, $\operatorname{softsign}'(0)
-    = 1$, but its second derivative jumps there. The derivative is computed
-    as $\bigl(1/(1 + |z|)\bigr)^2$, which never overflows.
+    = 1$, but its second derivative jumps there. For $|z| \ge 1$ it is
+    computed as $\operatorname{sign}(z)\,\bigl(1 - 1/(1 + |z|)\bigr)$: the
+    same value, but every rounded step is monotone in $|z|$, so huge inputs
+    never come out in the wrong order (and $\pm\infty$ gives $\pm 1$). The
+    derivative is computed as $\bigl(1/(1 + |z|)\bigr)^2$, which never
+    overflows.
 
     Examples
     --------
@@ -668,8 +672,9 @@ def softsign(z):
     >>> softsign.derivative(np.array([-3.0, 0.0, 1.0]))
     array([0.0625, 1.    , 0.25  ])
     """
-    zc = np.clip(z, -1e20, 1e20)  # past 1e20 the result is +-1 in float64; no inf/inf
-    return zc / (1 + np.abs(zc))
+    a = np.abs(z)
+    inside = np.clip(z, -1, 1)  # the |z| < 1 branch, kept finite everywhere
+    return np.where(a < 1, inside / (1 + np.abs(inside)), np.sign(z) * (1 - 1 / (1 + a)))
 
 
 @softsign.derivative_of
