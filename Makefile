@@ -33,5 +33,8 @@ doctest: install  ## only the examples on the pages and in nnlib's docstrings
 figures: install  ## build the figures alone (FORCE=1 rebuilds all)
 	$(BIN)/python -m scripts.build_figures $(if $(FORCE),--force)
 
+bench: install  ## benchmarks: print a table, fail if a target is missed (~3 min)
+	$(BIN)/python -m scripts.bench
+
 clean:
 	rm -rf site .cache .pytest_cache .hypothesis

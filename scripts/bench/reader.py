@@ -1,0 +1,180 @@
+"""Reader side: the heaviest page's own weight and its time to typeset math in Chromium.
+
+A page's own weight is its HTML plus the images it references, each
+gzip-compressed (level 6, a typical server's); the theme's CSS, JavaScript,
+MathJax and fonts are shared by every page and cached after the first, so
+they are left out. Both variants of a light/dark figure count: the browser
+fetches an image hidden by CSS too. The heaviest page is then opened in
+Debian's Chromium (headless, fresh profile each time, site served on the
+loopback), and MathJax's first typeset is timed. Reported, no target.
+"""
+
+import functools
+import gzip
+import shutil
+import statistics
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+from scripts.bench.common import PYTHON, Row, run
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LOADS = 5
+
+# Before the page's scripts run: wrap MathJax's pageReady (its first typeset) to time it.
+TIMING_HOOK = """(() => {
+  let value;
+  Object.defineProperty(window, "MathJax", {configurable: true, enumerable: true,
+    get() { return value; },
+    set(v) {
+      if (v && !v.version && !v.startup?.pageReady) {  // the page's configuration object
+        v.startup = {...(v.startup || {}), pageReady() {
+          const start = performance.now();
+          return MathJax.startup.defaultPageReady().then(() => {
+            window.__benchMath = {start, done: performance.now()};
+          });
+        }};
+      }
+      value = v;
+    }});
+})();"""
+
+RESULT = """() => ({
+  ...window.__benchMath,
+  load: performance.getEntriesByType("navigation")[0].loadEventEnd,
+  typeset: document.querySelectorAll("mjx-container").length,
+})"""
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.srcs = []
+
+    def handle_starttag(self, tag, attrs):
+        src = dict(attrs).get("src")
+        if tag == "img" and src:
+            self.srcs.append(src)
+
+
+def gzip_size(data):
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def page_weight(site, page):
+    """(HTML bytes gzipped, images bytes gzipped, number of images) of ``page`` in ``site``.
+
+    Images are the local ``<img src>`` files, each counted once; fragments
+    (``#only-dark``) and queries are ignored, other hosts and data URLs too.
+    """
+    html = (site / page).read_bytes()
+    parser = _Images()
+    parser.feed(html.decode("utf-8", "replace"))
+    base = "http://site/" + page
+    files = set()
+    for src in parser.srcs:
+        url = urlparse(urljoin(base, src))
+        if url.scheme != "http" or url.netloc != "site":
+            continue
+        path = site / unquote(url.path).lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            files.add(path)
+    return gzip_size(html), sum(gzip_size(f.read_bytes()) for f in files), len(files)
+
+
+def pages(site):
+    """Every page of ``site``: its ``index.html`` paths relative to it, sorted."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                  if not p.relative_to(site).as_posix().startswith(("assets/", "search/")))
+
+
+def heaviest_page(site):
+    """The page with the largest own weight (first in path order on a tie)."""
+    return max(pages(site), key=lambda p: sum(page_weight(site, p)[:2]))
+
+
+def most_math_page(site):
+    """The page with the most Arithmatex formulas (first in path order on a tie)."""
+    return max(pages(site), key=lambda p: math_count(site, p))
+
+
+def math_count(site, page):
+    return (site / page).read_text(encoding="utf-8").count('class="arithmatex"')
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def typeset_times(site, page, loads=LOADS):
+    """Per load of ``page``: MathJax's typeset start, end and the load event (ms)."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/{page.removesuffix('index.html')}"
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=CHROMIUM_ARGS)
+            try:
+                for _ in range(loads):
+                    context = browser.new_context()  # empty cache: a first visit
+                    page_ = context.new_page()
+                    page_.add_init_script(TIMING_HOOK)
+                    page_.goto(url, wait_until="load")
+                    page_.wait_for_function("window.__benchMath !== undefined", timeout=60000)
+                    results.append(page_.evaluate(RESULT))
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results
+
+
+def bench(ws, quick=False):
+    """Rows for the reader benchmark (see the module docstring)."""
+    site = ws.site
+    if site is None:
+        site = ws.tmp / "site-reader"
+        run([PYTHON, "-m", "mkdocs", "build", "--site-dir", str(site)], cwd=ws.root)
+    heavy, mathy = heaviest_page(site), most_math_page(site)
+    rows = []
+    for page in dict.fromkeys([heavy, mathy]):
+        html, images, n = page_weight(site, page)
+        what = "heaviest page" if page == heavy else "page with the most math"
+        rows.append(Row("reader", f"{what}: {page.removesuffix('index.html')}, HTML + images gzip",
+                        (html + images) / 1024, unit="KB",
+                        note=f"HTML {html / 1024:.1f} KB + {n} images {images / 1024:.1f} KB; "
+                             f"{math_count(site, page)} formulas"))
+    skip = None
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        skip = "skipped: playwright not installed"
+    if shutil.which("chromium") is None:
+        skip = "skipped: no chromium (apt-get install chromium)"
+    for page in dict.fromkeys([heavy, mathy]):
+        name = page.removesuffix("index.html")
+        if skip:
+            rows.append(Row("reader", f"{name}: math typeset", skip, unit=""))
+            continue
+        times = typeset_times(site, page, 2 if quick else LOADS)
+        done = statistics.median(t["done"] for t in times)
+        own = statistics.median(t["done"] - t["start"] for t in times)
+        load = statistics.median(t["load"] for t in times)
+        rows.append(Row("reader", f"{name}: math typeset done after navigation start", done,
+                        unit="ms", note=f"median of {len(times)} first visits; typesetting "
+                        f"itself {own:.0f} ms; load event at {load:.0f} ms; "
+                        f"{times[-1]['typeset']} formulas typeset"))
+    return rows
