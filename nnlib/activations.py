@@ -297,7 +297,8 @@ def relu(z):
 
 @relu.derivative_of
 def _(z):
-    return np.heaviside(z, 0)
+    d = np.maximum(z, 0, out=np.empty_like(z))  # 0 for z <= 0 (the kink included), NaN stays NaN
+    return np.sign(d, out=d)
 
 
 # --- leaky ReLU --------------------------------------------------------------
@@ -535,8 +536,8 @@ def silu(z):
     >>> silu.derivative(np.array([-1.0, 0.0, 2.0]))
     array([0.07232949, 0.5       , 1.09078425])
     """
-    zc = np.clip(z, -800, 800)  # the clip avoids -inf * 0
-    return np.where(z > 800, z, zc * special.expit(zc))
+    s = special.expit(z, out=np.empty_like(z))
+    return np.multiply(s, z, out=s, where=z > -np.inf)  # silu(-inf) = 0, not -inf * 0
 
 
 @silu.derivative_of
@@ -576,9 +577,9 @@ def softplus(z, beta=1.0, threshold=20.0):
     The linear branch is PyTorch's shortcut: the two branches differ by less
     than $e^{-20}/\beta$, so softplus has a tiny jump at
     $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
-    log branch. That branch is computed as $-\log\sigma(-\beta z)$ with
-    ``scipy.special.log_expit``, which never overflows and keeps full
-    precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
+    log branch. That branch is computed as $\log(e^0 + e^{\beta z})$ with
+    ``np.logaddexp``, which never overflows and keeps full precision where
+    $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
 
     Examples
     --------
@@ -590,7 +591,13 @@ def softplus(z, beta=1.0, threshold=20.0):
     1.0634640055214863
     """
     bz, linear = _softplus_parts(z, beta, threshold)
-    return np.where(linear, z, -special.log_expit(-bz) / beta)
+    # e^{beta z} may round to 0 (exact enough), and NaN in gives NaN out: no signal.
+    with np.errstate(under="ignore", invalid="ignore"):
+        out = np.logaddexp(0, bz, out=np.empty_like(bz))
+    if beta != 1:
+        out /= beta
+    np.copyto(out, z, where=linear)
+    return out
 
 
 @softplus.derivative_of
