@@ -20,6 +20,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import sys
 import time
 import traceback
@@ -129,8 +130,26 @@ def render(path):
             draw(fig)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="svg", metadata={"Date": None})
-        svgs[theme] = buffer.getvalue()
+        svgs[theme] = _stable_ids(buffer.getvalue())
     return svgs
+
+
+_HASHED_ID = re.compile(rb"\b([pm])([0-9a-f]{10})\b")
+
+
+def _stable_ids(svg):
+    """Number matplotlib's clip-path and marker ids in order of appearance.
+
+    matplotlib names them by a hash of full-precision coordinates, whose last
+    bits can differ between runs under constrained layout: same picture,
+    different bytes.
+    """
+    names = {}
+
+    def rename(match):
+        return names.setdefault(match.group(0), b"%s%d" % (match.group(1), len(names)))
+
+    return _HASHED_ID.sub(rename, svg)
 
 
 def _render_task(module_name, path):
