@@ -219,6 +219,9 @@ def _run(tasks, jobs):
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
         return [_render_task(*t) for t in tasks]
+    import matplotlib.backends.backend_svg  # noqa: F401  (once here, not in every worker)
+    import matplotlib.figure  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         return list(pool.map(_render_task, *zip(*tasks)))
