@@ -12,7 +12,7 @@ $$Z = W A_{prev} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array, describe, positive_int
+from nnlib._checks import as_float_array, positive_int
 
 __all__ = ["INITS", "Dense"]
 

@@ -53,3 +53,17 @@ THEMES = {
     "dark": _theme("#e6edf3", "#6e7681", DARK_COLOURS),
 }
 """rcParams per theme; figure files are named ``<path>-<theme>.svg``."""
+
+
+def style(i):
+    """The i-th colour and dash of the current theme's cycle (inside a figure function)."""
+    import matplotlib
+
+    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
+
+
+def edge_style(weight, scale, min_width=0.7):
+    """A weight as a line: sign by colour AND dash (readable without colour), size by width."""
+    s = style(0 if weight >= 0 else 1)
+    return {"color": s["color"], "linestyle": s["linestyle"],
+            "linewidth": min_width + 2.8 * abs(weight) / scale}

@@ -16,7 +16,6 @@ import statistics
 import threading
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 from scripts.bench.common import PYTHON, Row, run

@@ -12,6 +12,7 @@ import numpy as np
 
 from nnlib.activations import ACTIVATIONS, Softmax, gelu, softmax
 from scripts.figure import figure
+from scripts.style import style
 
 # Steps of 0.025, rounded so that 0 and the kinks at ±3 are exactly on the grid
 # (draw_with_jumps relies on it). 401 points are plenty at this size and keep SVGs light.
@@ -31,11 +32,6 @@ def title(act):
     params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
                        for k, v in act.defaults.items())
     return f"{act.name}(z{', ' + params if params else ''})"
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
 
 
 def elementwise():

@@ -10,17 +10,13 @@ import numpy as np
 
 from nnlib import gradcheck, network
 from scripts.figure import figure
+from scripts.style import style
 
 # The worked example of the page: 3 inputs, 4 tanh units, 1 sigmoid output, 5 examples.
 X = np.array([[0.35, 0.82, 0.33, -1.30, 0.91],
               [0.45, -0.54, 0.58, 0.36, 0.29],
               [0.03, 0.55, -0.74, -0.16, -0.48]])
 Y = np.array([[1, 0, 1, 1, 0]])
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
 
 
 def shape(arr):

@@ -20,6 +20,7 @@ from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.training import gradient_descent
 from scripts.figure import figure
+from scripts.style import edge_style, style
 
 # The worked example of the page: n = [2, 4, 1], with round parameters.
 EXAMPLE = {
@@ -55,18 +56,6 @@ def trained_models():
         gradient_descent(model, X, Y, **TRAINING)
         models[title] = model
     return X, Y, models
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
-
-
-def edge_style(weight, scale):
-    """Sign by colour AND dash (readable without colour), magnitude by width."""
-    s = style(0 if weight >= 0 else 1)
-    return {"color": s["color"], "linestyle": s["linestyle"],
-            "linewidth": 0.6 + 3.0 * abs(weight) / scale}
 
 
 def layer_sizes(model):

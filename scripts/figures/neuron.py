@@ -12,6 +12,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nnlib.layers import Dense
 from scripts.figure import figure
+from scripts.style import edge_style, style
 
 W = [[0.5, -1.0, 2.0]]  # the page's w transposed: Dense stores one row per unit
 B = -0.5
@@ -26,18 +27,6 @@ def example_neuron():
     layer.W[:] = W
     layer.b[:] = B
     return layer, np.array(X)
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
-
-
-def edge_style(weight, scale):
-    """Sign by colour AND dash (readable without colour), magnitude by width."""
-    s = style(0 if weight >= 0 else 1)
-    return {"color": s["color"], "linestyle": s["linestyle"],
-            "linewidth": 0.8 + 2.7 * abs(weight) / scale}
 
 
 def _arrow(ax, start, end, **kw):

@@ -11,16 +11,12 @@ from nnlib import datasets, network, training
 from nnlib.activations import sigmoid
 from nnlib.losses import binary_cross_entropy, mse
 from scripts.figure import figure
+from scripts.style import style
 
 # The classifier of the page's examples: a 2-8-1 network on the two moons.
 MOONS = {"m": 200, "noise": 0.2, "seed": 0}
 EPOCHS = 500
 RATES = {"too small": 0.05, "about right": 1.0, "too large": 50.0}
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
 
 
 def classifier():

@@ -9,12 +9,12 @@ training.
 
 import functools
 
-import matplotlib
 import numpy as np
 
 from nnlib.datasets import moons
 from nnlib.network import MLP
 from scripts.figure import figure
+from scripts.style import style
 
 HIDDEN = ("sigmoid", "tanh", "relu")
 LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
@@ -36,11 +36,6 @@ def measure(activation, init):
         "dZ": np.array([np.linalg.norm(layer.dZ) for layer in model.layers]),
         "Z std": np.array([layer.Z.std() for layer in model.layers]),
     }
-
-
-def style(i):
-    """The i-th colour and dash of the current theme's cycle."""
-    return list(matplotlib.rcParams["axes.prop_cycle"])[i]
 
 
 def layer_plot(ax, init, key, hidden_only=False):
