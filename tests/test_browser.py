@@ -1,83 +1,349 @@
-"""The built site in headless Chromium: math typeset, images loaded, nothing external."""
+"""The built site in headless Chromium, as readers get it.
 
-from urllib.parse import urlparse
+Every page of the built site is found by walking it (so pages added later are covered) and opened
+once, in a new tab of one shared browser: its math is typeset by MathJax with its fonts loaded,
+its images load, the dark palette swaps the figures' light and dark variants, the console stays
+clean, nothing is fetched from another host, axe-core finds no serious accessibility violation
+(see tests/test_a11y.py) and what a first visit downloads is tabled. Then Material's instant navigation is followed
+from the first page to the last through the footer's "Next" links (and back), checking that each
+page it swaps in gets its math typeset too.
+"""
+
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.conftest import SITE_URL, site_pages
+from tests.test_a11y import AXE_LIGHT, axe_violations, start_axe, start_dark_axe, summary
 
 pytestmark = pytest.mark.browser
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
 
+# MathJax's first typeset (or the one instant navigation queued), then the fonts it asked for.
+MATH_SETTLED = """() => {
+  window.mathSettled = false;
+  MathJax.startup.promise.then(() => document.fonts.ready)
+    .then(() => { window.mathSettled = true; });
+}"""
 
-def page_paths(site):
-    return sorted(
-        p.parent.relative_to(site).as_posix() + "/" if p.parent != site else ""
-        for p in site.rglob("index.html")
-        if not p.relative_to(site).as_posix().startswith(("assets/", "search/"))
-    )
-
-
-def open_page(browser, url):
-    """Open ``url``; return (page, requests made, console errors)."""
-    page = browser.new_page()
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url, wait_until="load")
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("MathJax.startup.promise")
-    return page, requests, errors
-
-
-MATH_STATE = """() => {
-  const math = [...document.querySelectorAll('.arithmatex')];
+# What a reader would see of the math in .md-content (notebook cells included).
+MATH_STATE = r"""() => {
+  const content = document.querySelector('.md-content');
+  const arithmatex = [...content.querySelectorAll('.arithmatex')];
+  const blocks = [...content.querySelectorAll('div.arithmatex')];
+  // TeX still in the text once typeset math, code and scripts are set aside (and
+  // mkdocs-jupyter's copy-button buffers, never displayed, that hold a cell's source).
+  const text = content.cloneNode(true);
+  text.querySelectorAll('mjx-container, pre, code, script, style, textarea, .clipboard-copy-txt')
+    .forEach(e => e.remove());
+  const raw = text.textContent.match(
+    /\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$/g) || [];
+  const fonts = [...document.fonts].filter(f => f.family.startsWith('MJXTEX'));
+  // CHTML draws each glyph as a ::before content; a lost font cache leaves it empty.
+  const invisible = /^mjx-c(2061|2062|2063|2064|200B)$/;  // function application etc.
+  const blank = [...content.querySelectorAll('mjx-c')]
+    .filter(c => !invisible.test(c.classList[0]))
+    .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content));
   return {
-    total: math.length,
-    typeset: math.filter(m => m.querySelector('mjx-container')).length,
-    errors: document.querySelectorAll('mjx-merror').length,
-    // CHTML draws glyphs with its web fonts: typeset math must have loaded them.
-    fonts: [...document.fonts].filter(f => f.family.startsWith('MJXTEX') && f.status === 'loaded').length,
-    raw: /\\\\\\(|\\\\\\[/.test(document.querySelector('.md-content').innerText),
+    containers: content.querySelectorAll('mjx-container').length,
+    untypeset: arithmatex.filter(m => !m.querySelector('mjx-container'))
+      .map(m => m.textContent.trim().slice(0, 60)),
+    displayNotTypeset: blocks.filter(m => !m.querySelector('mjx-container[display="true"]'))
+      .map(m => m.textContent.trim().slice(0, 60)),
+    errors: [...content.querySelectorAll('mjx-merror')]
+      .map(e => e.getAttribute('data-mjx-error')),
+    // MathJax draws an undefined macro as its name in red (the noundefined extension).
+    undefinedMacros: [...content.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
+      .map(e => e.textContent).filter(t => t.startsWith('\\')),
+    raw: raw.slice(0, 5),
+    fontsLoaded: fonts.filter(f => f.status === 'loaded').length,
+    fontsFailed: [...new Set(fonts.filter(f => f.status === 'error').map(f => f.family))],
+    blankGlyphs: [...new Set(blank.map(c => c.classList[0]))].slice(0, 5),
   };
 }"""
 
-IMAGES = """() => [...document.querySelectorAll('.md-content img')]
-  .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src)"""
+# The math is done once Arithmatex's spans hold typeset math and no TeX delimiter is left
+# (notebook cells have no Arithmatex span: only the second test sees them).
+MATH_DONE = f"""() => {{
+  const s = ({MATH_STATE})();
+  return s.untypeset.length === 0 && s.raw.length === 0;
+}}"""
+
+BROKEN_IMAGES = """() => [...document.images]
+  .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'))"""
+
+# The #only-light / #only-dark figure variants: which ones Material's CSS shows.
+FIGURES = """() => [...document.querySelectorAll('.md-content img')]
+  .filter(img => /#only-(light|dark)$/.test(img.getAttribute('src')))
+  .map(img => {
+    const box = img.getBoundingClientRect();
+    return {
+      src: img.getAttribute('src'),
+      variant: img.getAttribute('src').endsWith('#only-dark') ? 'dark' : 'light',
+      displayed: getComputedStyle(img).display !== 'none',
+      // In a closed <details> or an inactive tab, a displayed image still has no box.
+      boxed: box.width > 0 && box.height > 0 || !img.parentElement.checkVisibility(),
+    };
+  })"""
+
+SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
 
-def test_every_page_typesets_its_math_and_loads_only_local_files(browser, site, site_url):
-    paths = page_paths(site)
-    assert "activations/" in paths
-    for path in paths:
-        page, requests, errors = open_page(browser, site_url + path)
-        state = page.evaluate(MATH_STATE)
-        assert state["typeset"] == state["total"], (path, state)
-        assert state["errors"] == 0 and not state["raw"], (path, state)
-        assert state["total"] == 0 or state["fonts"] > 0, (path, state)
-        assert page.evaluate(IMAGES) == [], path
-        assert errors == [], (path, errors)
-        foreign = [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS]
-        assert foreign == [], (path, foreign)
-        page.close()
+def wait_for_math(page, timeout=30_000):
+    """Wait (at most ``timeout`` ms each) for MathJax to load, then to finish typesetting."""
+    page.wait_for_function("() => window.MathJax?.startup?.promise", timeout=timeout)
+    page.evaluate(MATH_SETTLED)
+    page.wait_for_function("() => window.mathSettled", timeout=timeout)
 
 
-def test_activations_page_has_typeset_display_math(browser, site_url):
-    page, _, _ = open_page(browser, site_url + "activations/")
-    assert page.locator("mjx-container[display='true']").count() >= 5
-    page.close()
+def math_problems(state):
+    """What is wrong with a page's math, from ``MATH_STATE``: a list of messages."""
+    problems = []
+    for key in ("untypeset", "displayNotTypeset", "errors", "undefinedMacros", "raw",
+                "fontsFailed", "blankGlyphs"):
+        if state[key]:
+            problems.append(f"{key}: {state[key]}")
+    if state["containers"] and not state["fontsLoaded"]:
+        problems.append(f"{state['containers']} typeset formulas but no MathJax font loaded")
+    return problems
 
 
-def test_instant_navigation_typesets_the_new_page(browser, site_url):
-    page, _, errors = open_page(browser, site_url)
-    page.locator(".md-content").get_by_role("link", name="activation functions").click()
-    page.wait_for_url("**/activations/")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.arithmatex')].every(m => m.querySelector('mjx-container'))"
+def is_foreign(url):
+    parts = urlsplit(url)
+    return parts.scheme not in LOCAL_SCHEMES and parts.hostname not in LOCAL_HOSTS
+
+
+def listen(page):
+    """Record the page's requests, failed loads and console errors."""
+    log = {"requests": [], "failed": [], "errors": []}
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("requestfailed", lambda r: log["failed"].append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.url}: {r.status}"))
+    page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
+    page.on("pageerror", lambda e: log["errors"].append(f"uncaught {e}"))
+    return log
+
+
+def switch_scheme(page, scheme):
+    """Click the palette toggle that switches to ``scheme`` ("slate" or "default").
+
+    A DOM click: Playwright's own click waits for the header to be still, and a second.
+    """
+    toggle = page.evaluate(
+        "s => document.querySelector(`input[data-md-color-scheme='${s}']`).id", scheme
     )
-    page.evaluate("MathJax.startup.promise")
-    state = page.evaluate(MATH_STATE)
-    assert state["total"] > 20 and state["typeset"] == state["total"], state
-    assert state["errors"] == 0 and state["fonts"] > 0, state
-    assert errors == []
+    page.evaluate(f"() => document.querySelector(\"label[for='{toggle}']\").click()")
+    page.wait_for_function(f"() => ({SCHEME})() === '{scheme}'")
+
+
+def visit(context, url, path):
+    """Open ``url`` in a new tab and check it; a generator that returns what the page showed.
+
+    It yields while the page is busy (loading, axe running), for ``interleave`` to drive
+    another page meanwhile: each tab has its own renderer process, so two use both cores.
+    """
+    page = context.new_page()
+    log = listen(page)
+    page.goto(url, wait_until="commit")
+    yield
+    page.wait_for_load_state("load")
+    wait_for_math(page)
+    result = {
+        **log,
+        "math": page.evaluate(MATH_STATE),
+        "broken_images": page.evaluate(BROKEN_IMAGES),
+        "scheme": page.evaluate(SCHEME),
+        "light": page.evaluate(FIGURES),
+    }
+    start_axe(page, AXE_LIGHT)
+    yield
+    result["axe"] = axe_violations(page, path, "light")
+    switch_scheme(page, "slate")
+    result["dark"] = page.evaluate(FIGURES)
+    start_dark_axe(page)
+    yield
+    result["axe"] += axe_violations(page, path, "dark")
     page.close()
+    return result
+
+
+def interleave(generators, width=2):
+    """Drive ``{key: generator}`` ``width`` at a time, round robin; return {key: its value}."""
+    results, waiting, running = {}, list(generators.items()), []
+    while waiting or running:
+        while waiting and len(running) < width:
+            running.append(waiting.pop(0))
+        for key, generator in list(running):
+            try:
+                next(generator)
+            except StopIteration as done:
+                results[key] = done.value
+                running.remove((key, generator))
+    return results
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site, site_url):
+    """Every page of the site opened once (one browser context, so one HTTP cache)."""
+    context = browser.new_context()
+    # Material remembers the palette chosen on the previous page: every page starts afresh.
+    context.add_init_script("localStorage.clear()")
+    try:
+        return interleave({path: visit(context, site_url + path, path)
+                           for path in site_pages(site)})
+    finally:
+        context.close()
+
+
+def report(problems):
+    return "\n".join(f"{path or '(home)'}: {what}" for path, what in problems)
+
+
+def test_every_page_of_the_site_is_visited(visits):
+    assert {"", "404.html", "activations/"} <= set(visits)
+    assert any(path.startswith("notebooks/") for path in visits)
+
+
+def test_every_page_typesets_its_math_with_its_fonts(visits):
+    problems = [(path, p) for path, v in visits.items() for p in math_problems(v["math"])]
+    assert not problems, report(problems)
+
+
+def test_activations_page_has_typeset_display_math(visits):
+    assert visits["activations/"]["math"]["containers"] >= 20
+    assert not visits["activations/"]["math"]["displayNotTypeset"]
+
+
+def test_every_image_loads(visits):
+    problems = [(path, src) for path, v in visits.items() for src in v["broken_images"]]
+    assert not problems, report(problems)
+
+
+def test_dark_mode_swaps_every_figure_for_its_dark_variant(visits):
+    problems = []
+    for path, v in visits.items():
+        if v["scheme"] != "default":
+            problems.append((path, f"opens in the {v['scheme']!r} scheme, not the light one"))
+        for scheme, figures in (("default", v["light"]), ("slate", v["dark"])):
+            for fig in figures:
+                wanted = fig["variant"] == ("light" if scheme == "default" else "dark")
+                if fig["displayed"] != wanted or (wanted and not fig["boxed"]):
+                    state = "shown" if fig["displayed"] and fig["boxed"] else "hidden"
+                    problems.append((path, f"{fig['src']} is {state} in the {scheme} scheme"))
+        light = {f["src"] for f in v["light"] if f["variant"] == "light"}
+        dark = {f["src"] for f in v["light"] if f["variant"] == "dark"}
+        for src in light:
+            twin = src.replace("-light.", "-dark.").replace("#only-light", "#only-dark")
+            if twin not in dark:
+                problems.append((path, f"{src} has no dark variant {twin}"))
+        if len(light) != len(dark):
+            problems.append((path, f"{len(light)} light figures but {len(dark)} dark ones"))
+    assert not problems, report(problems)
+
+
+def test_no_console_error_and_no_failed_request(visits):
+    problems = [(path, e) for path, v in visits.items() for e in v["errors"] + v["failed"]]
+    assert not problems, report(problems)
+
+
+def test_axe_finds_no_serious_violation_in_either_palette(visits):
+    """axe-core, as tests/test_a11y.py sets it up: all rules in the light palette, the colour
+    rules again in the dark one; serious and critical violations, grouped by kind."""
+    found = [violation for v in visits.values() for violation in v["axe"]]
+    assert not found, f"{len(found)} elements fail:\n{summary(found)}"
+
+
+def test_nothing_is_requested_from_another_host(visits):
+    problems = [(path, u) for path, v in visits.items() for u in v["requests"] if is_foreign(u)]
+    assert not problems, report(problems)
+
+
+def open_for_instant_navigation(browser, site_url):
+    """A tab on the home page where Material's instant navigation is armed, as on the host.
+
+    Material intercepts a click only for a URL in sitemap.xml, whose URLs name the real host;
+    it maps them to the current protocol and host name but not the port, so on a local
+    server they never match. Rewriting them to the local server's URL restores what readers
+    of the hosted site get.
+    """
+    page = browser.new_page()
+
+    def sitemap(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(SITE_URL, site_url))
+
+    page.route("**/sitemap.xml", sitemap)
+    log = listen(page)
+    log["documents"] = []
+    page.on("domcontentloaded", lambda p: log["documents"].append(p.url))
+    page.goto(site_url, wait_until="load")
+    wait_for_math(page)
+    page.wait_for_load_state("networkidle")  # the sitemap Material fetches after load
+    return page, log
+
+
+def follow(page, action, url):
+    """Do ``action`` (a click, the back button); wait for ``url``'s math; return problems."""
+    page.evaluate("() => { document.querySelector('.md-content').leaving = true; }")
+    action()
+    page.wait_for_url(url)
+    page.wait_for_function("() => !document.querySelector('.md-content').leaving")
+    try:
+        page.wait_for_function(MATH_DONE, timeout=10_000)
+    except Exception:  # Playwright's TimeoutError: report what is left undone
+        pass
+    wait_for_math(page)
+    return math_problems(page.evaluate(MATH_STATE))
+
+
+def test_instant_navigation_typesets_every_page_it_swaps_in(browser, site, site_url):
+    page, log = open_for_instant_navigation(browser, site_url)
+    page.evaluate("() => { window.sameDocument = true; }")
+    problems, visited = [], [""]
+    while (link := page.locator("a.md-footer__link--next")).count() and len(visited) < 1000:
+        url = link.evaluate("a => a.href")
+        visited.append(url.removeprefix(site_url))
+        problems += [(visited[-1], p) for p in follow(page, link.click, url)]
+    # The back button: Material swaps the previous page in again.
+    problems += [(visited[-2], p) for p in follow(page, page.go_back, site_url + visited[-2])]
+    assert page.evaluate("() => window.sameDocument"), "a click reloaded the page"
+    assert log["documents"] == [site_url], "instant navigation fell back to page loads"
+    page.close()
+    problems += [("navigation", e) for e in log["errors"] + log["failed"]]
+    problems += [("navigation", u) for u in log["requests"] if is_foreign(u)]
+    assert not problems, report(problems)
+    # The footer's "Next" links lead through every page (nav order), 404 aside.
+    assert sorted(visited) == [p for p in site_pages(site) if p != "404.html"]
+
+
+def test_instant_navigation_from_a_link_in_the_text(browser, site_url):
+    page, log = open_for_instant_navigation(browser, site_url)
+    link = page.locator(".md-content").get_by_role("link", name="activation functions").first
+    problems = follow(page, link.click, site_url + "activations/")
+    state = page.evaluate(MATH_STATE)
+    assert state["containers"] > 20, state
+    assert not problems, problems
+    assert log["documents"] == [site_url], "the click reloaded the page"
+    assert log["errors"] == []
+    page.close()
+
+
+def test_first_visit_weight_matches_the_pages_own_files(visits, site, site_url):
+    """Print what a first visit to each page downloads; its own part is its own weight."""
+    from tests.test_page_weight import first_visit, first_visit_table, own_weights
+
+    text, _ = first_visit_table(site, site_url, {p: v["requests"] for p, v in visits.items()})
+    print("\n" + text)
+    own = own_weights(site)
+    problems = []
+    for path, v in visits.items():
+        weight = first_visit(site, site_url, v["requests"])
+        html, images, _ = own[path]
+        if weight.get("page", 0) != html + images:
+            problems.append((path, f"loaded {weight.get('page', 0)} bytes of its own files, "
+                                   f"its HTML and images are {html + images}"))
+        if v["math"]["containers"] and not weight.get("MathJax fonts"):
+            problems.append((path, "typeset math but loaded no MathJax font file"))
+    assert not problems, report(problems)
