@@ -6,6 +6,7 @@ process each build, and nothing is written into ``docs/``.
 """
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,7 @@ def on_config(config):
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
+    _one_output_block_per_cell()
     digest = hashlib.sha256()
     for path in sorted((ROOT / "nnlib").rglob("*.py")):
         digest.update(path.read_bytes())
@@ -45,6 +47,25 @@ def on_config(config):
         if old != current:  # outputs of an older nnlib
             shutil.rmtree(old) if old.is_dir() else old.unlink()
     return config
+
+
+def _one_output_block_per_cell():
+    """Make notebook output independent of timing, so two builds give the same page.
+
+    ipykernel sends print() output on a 0.2 s timer, so on a busy machine one
+    cell's output can arrive as two blocks. The kernels started for this build
+    read an IPython profile that sends it only when the cell ends.
+    """
+    ipython_dir = ROOT / ".cache" / "ipython"
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        "c.InteractiveShellApp.exec_lines = [\n"
+        "    \"__import__('sys').stdout.flush_interval = 3600\",\n"
+        "    \"__import__('sys').stderr.flush_interval = 3600\",\n"
+        "]\n"
+    )
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def on_pre_build(config):

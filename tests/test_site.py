@@ -47,3 +47,18 @@ def test_no_google_fonts_in_css(site):
 def test_figures_are_served_not_committed(site):
     assert (site / "figures/activations/relu-light.svg").is_file()
     assert not list(ROOT.joinpath("docs").rglob("*.svg"))
+
+
+def test_notebook_output_does_not_depend_on_timing(monkeypatch):
+    """A cell that pauses between two prints still gives one output block."""
+    import nbclient
+    import nbformat
+
+    from scripts import mkdocs_hooks
+
+    monkeypatch.setenv("IPYTHONDIR", "")  # restored after the test
+    mkdocs_hooks._one_output_block_per_cell()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import time\nprint(1)\ntime.sleep(0.5)\nprint(2)")]
+    nbclient.NotebookClient(nb, kernel_name="python3").execute()
+    assert nb.cells[0].outputs == [{"output_type": "stream", "name": "stdout", "text": "1\n2\n"}]
