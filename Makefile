@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
 	touch $@
 
-serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000
+serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000/nnlib-docs/
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 site: install  ## strict static build into site/
