@@ -67,3 +67,12 @@ def edge_style(weight, scale, min_width=0.7):
     s = style(0 if weight >= 0 else 1)
     return {"color": s["color"], "linestyle": s["linestyle"],
             "linewidth": min_width + 2.8 * abs(weight) / scale}
+
+
+def sign_legend(ax, **kw):
+    """A legend for edge_style: sign by colour and dash, magnitude by width."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], **edge_style(1.0, 2.0), label="positive weight"),
+               Line2D([], [], **edge_style(-1.0, 2.0), label="negative weight")]
+    ax.legend(handles=handles, title="width ∝ |weight|", fontsize=9, title_fontsize=9, **kw)

@@ -13,14 +13,13 @@ tests/test_pages_forward.py checks that the two agree.
 
 import matplotlib
 import numpy as np
-from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.training import gradient_descent
 from scripts.figure import figure
-from scripts.style import edge_style, style
+from scripts.style import edge_style, sign_legend, style
 
 # The worked example of the page: n = [2, 4, 1], with round parameters.
 EXAMPLE = {
@@ -111,12 +110,6 @@ def draw_network(ax, model, radius=0.27):
     ax.axis("off")
     ax.set_xlim(-0.6, pos[-1][0][0] + 0.6)
     ax.set_ylim(bottom - 1.3, top + 0.8)
-
-
-def sign_legend(ax, **kw):
-    handles = [Line2D([], [], **edge_style(1.0, 2.0), label="positive weight"),
-               Line2D([], [], **edge_style(-1.0, 2.0), label="negative weight")]
-    ax.legend(handles=handles, title="width ∝ |weight|", fontsize=9, title_fontsize=9, **kw)
 
 
 @figure("forward/network", size=(6.4, 3.6))

@@ -12,7 +12,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nnlib.layers import Dense
 from scripts.figure import figure
-from scripts.style import edge_style, style
+from scripts.style import edge_style, sign_legend, style
 
 W = [[0.5, -1.0, 2.0]]  # the page's w transposed: Dense stores one row per unit
 B = -0.5
@@ -103,15 +103,6 @@ def draw_neuron(ax, layer, x):
     ax.set_ylim(ys.min() - 1.15, ys.max() + 0.8)
     ax.set_aspect("equal")
     ax.axis("off")
-
-
-def sign_legend(ax, **kw):
-    """A legend for edge sign (colour and dash) and magnitude (width)."""
-    from matplotlib.lines import Line2D
-
-    handles = [Line2D([], [], **edge_style(1.0, 2.0), label="positive weight"),
-               Line2D([], [], **edge_style(-1.0, 2.0), label="negative weight")]
-    ax.legend(handles=handles, title="width ∝ |weight|", fontsize=9, title_fontsize=9, **kw)
 
 
 @figure("neuron/neuron", size=(6.4, 3.0))
