@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
+from scripts.figure import FIGURES
+
 ROOT = Path(__file__).resolve().parent.parent
 FIGURE_MODULES = ROOT / "scripts" / "figures"
 OUT = ROOT / ".cache" / "figures"
@@ -119,7 +121,6 @@ def render(path):
     import matplotlib
     from matplotlib.figure import Figure
 
-    from scripts.figure import FIGURES
     from scripts.style import THEMES
 
     draw, size, _ = FIGURES[path]
@@ -180,7 +181,7 @@ def build(out=OUT, force=False, jobs=None):
     old = {}
     if manifest_file.is_file() and not force:
         old = json.loads(manifest_file.read_text())
-    manifest, tasks, current = {}, [], 0
+    manifest, tasks, current, import_errors = {}, [], 0, {}
     for name in figure_modules():
         key = cache_key(name)
         entry = old.get(name)
@@ -190,8 +191,12 @@ def build(out=OUT, force=False, jobs=None):
             manifest[name] = entry
             current += len(entry["figures"])
             continue
-        importlib.import_module(name)
-        paths = sorted(p for p, fig in _registry().items() if fig.module == name)
+        try:
+            importlib.import_module(name)
+        except Exception:
+            import_errors[name] = f"figure module {name!r} failed to import:\n{traceback.format_exc()}"
+            continue
+        paths = sorted(p for p, fig in FIGURES.items() if fig.module == name)
         manifest[name] = {"key": key, "figures": paths}
         tasks += [(name, p) for p in paths]
 
@@ -206,13 +211,7 @@ def build(out=OUT, force=False, jobs=None):
         del manifest[name]  # rebuilt again next time
     _remove_orphans(out, manifest)
     _write(manifest_file, json.dumps(manifest, indent=1, sort_keys=True).encode())
-    return current, len(tasks) - len(errors), list(errors.values())
-
-
-def _registry():
-    from scripts.figure import FIGURES
-
-    return FIGURES
+    return current, len(tasks) - len(errors), [*import_errors.values(), *errors.values()]
 
 
 def _run(tasks, jobs):

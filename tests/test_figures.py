@@ -95,3 +95,12 @@ def test_a_failing_figure_fails_the_build_with_its_name_and_traceback(tmp_path, 
     assert re.search(r"figure 'broken/division' failed:\n.*Traceback", errors[0], re.S)
     assert "ZeroDivisionError" in errors[0]
     assert not list(tmp_path.rglob("*.svg"))
+
+
+def test_a_module_that_fails_to_import_fails_the_build_with_its_name(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_figures, "figure_modules", lambda: ["tests.broken_import"])
+    current, rebuilt, errors = build_figures.build(out=tmp_path)
+    assert (current, rebuilt) == (0, 0)
+    assert len(errors) == 1
+    assert "figure module 'tests.broken_import' failed to import" in errors[0]
+    assert "ImportError: no such thing" in errors[0]
