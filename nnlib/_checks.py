@@ -49,6 +49,26 @@ def real_number(value, what):
     return value
 
 
+def finite_number(value, what):
+    """Check that a parameter is a finite real number (not NaN or infinite)."""
+    real_number(value, what)
+    if not np.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return value
+
+
+def check_parameters(name, params):
+    """Check the numeric keyword parameters of ``name`` (an activation or a loss).
+
+    Every number must be finite: a slope or a scale of inf or NaN makes the
+    result NaN where the formula multiplies it by 0. Non-numbers (a mode such
+    as ``approximate="tanh"``) are left to the function that reads them.
+    """
+    for key, value in params.items():
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            finite_number(value, f"{name}: {key}")
+
+
 def positive_int(value, what):
     """Check that ``value`` is a positive integer (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

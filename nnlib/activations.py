@@ -36,7 +36,13 @@ import math
 import numpy as np
 from scipy import special
 
-from nnlib._checks import as_float_array, describe, real_number, unwrap_scalar
+from nnlib._checks import (
+    as_float_array,
+    check_parameters,
+    describe,
+    real_number,
+    unwrap_scalar,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -121,6 +127,11 @@ class Activation:
             raise TypeError(
                 f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
                 f"it takes {takes or 'no parameters'}"
+            )
+        check_parameters(self.name, params)
+        if fn is None:
+            raise NotImplementedError(
+                f"{self.name} has no derivative: attach one with @{self.name}.derivative_of"
             )
         z = as_float_array(z, f"{self.name}: z")
         out = np.asarray(fn(z.astype(np.float64, copy=False), **params))

@@ -14,6 +14,8 @@ Find a loss by name with [`get`][nnlib.losses.get];
 [`LOSSES`][nnlib.losses.LOSSES] maps every name to its object.
 """
 
+import inspect
+
 import numpy as np
 
 from nnlib._checks import as_float_array
@@ -46,6 +48,7 @@ class Loss:
         self.__doc__ = fn.__doc__
         self._fn = fn
         self._dfn = None
+        self._signature = inspect.signature(fn)
         self._check = check
         self.fused_with = None
         self._fused = None
@@ -56,6 +59,10 @@ class Loss:
 
     def derivative(self, A, Y):
         r"""$\partial J / \partial A$, an array of the shape of ``A``."""
+        if self._dfn is None:
+            raise NotImplementedError(
+                f"{self.name} has no derivative: attach one with @{self.name}.derivative_of"
+            )
         A, Y = self._prepare(A, Y)
         return self._dfn(A, Y)
 
@@ -68,6 +75,7 @@ class Loss:
 
     def derivative_of(self, dfn):
         r"""Decorator: attach ``dfn(A, Y)`` as $\partial J / \partial A$."""
+        self._check_signature(dfn, "derivative")
         self._dfn = dfn
         return self
 
@@ -75,11 +83,19 @@ class Loss:
         r"""Decorator: attach ``fn(A, Y)`` as $\partial J/\partial Z$ through ``activation_name``."""
 
         def attach(fn):
+            self._check_signature(fn, "fused gradient")
             self.fused_with = activation_name
             self._fused = fn
             return self
 
         return attach
+
+    def _check_signature(self, fn, what):
+        if inspect.signature(fn) != self._signature:
+            raise TypeError(
+                f"{self.name}: the {what}'s signature {inspect.signature(fn)} "
+                f"differs from the loss's {self._signature}"
+            )
 
     def _prepare(self, A, Y):
         A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)

@@ -377,16 +377,22 @@ def test_identity_returns_a_copy():
     assert z[0] == 1.0
 
 
-def test_backward_is_dA_times_derivative():
-    z = np.linspace(-4, 4, 12).reshape(3, 4)
-    dA = np.arange(12.0).reshape(3, 4) - 5
-    for name in ELEMENTWISE:
-        f = get(name)
-        assert np.array_equal(f.backward(z, dA), dA * f.derivative(z))
-    assert np.array_equal(act.gelu.backward(z, dA, approximate="tanh"),
-                          dA * act.gelu.derivative(z, approximate="tanh"))
+@pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
+def test_backward_is_the_gradient_of_a_weighted_sum(name, params):
+    """backward(z, dA) is dJ/dz for J = sum(dA * g(z)), by central differences of J."""
+    f, params = get(name), dict(params)
+    z = np.linspace(-3.7, 3.3, 12).reshape(3, 4)  # away from every kink
+    dA = np.arange(12.0).reshape(3, 4) - 5.5
+    h = 1e-6
+    numeric = np.empty_like(z)
+    for i in np.ndindex(z.shape):
+        step = np.zeros_like(z)
+        step[i] = h
+        plus, minus = np.sum(dA * f(z + step, **params)), np.sum(dA * f(z - step, **params))
+        numeric[i] = (plus - minus) / (2 * h)
+    np.testing.assert_allclose(f.backward(z, dA, **params), numeric, rtol=1e-6, atol=1e-8)
     with pytest.raises(ValueError, match="shape"):
-        act.gelu.backward(z, dA.T)
+        f.backward(z, dA.T, **params)
 
 
 # --- parameters -------------------------------------------------------------------------
@@ -457,6 +463,40 @@ def test_non_real_parameter_is_a_type_error(name, param, bad):
 def test_softplus_beta_zero_is_a_value_error():
     with pytest.raises(ValueError, match="beta must be nonzero"):
         act.softplus(1.0, beta=0)
+
+
+# Every numeric parameter of every activation, found from its defaults.
+NUMERIC_PARAMETERS = [
+    (name, param) for name, f in ACTIVATIONS.items() for param, default in f.defaults.items()
+    if isinstance(default, float)
+]
+
+
+def test_numeric_parameters_are_found():
+    assert {("leaky_relu", "alpha"), ("elu", "alpha"), ("softplus", "beta"),
+            ("softplus", "threshold")} <= set(NUMERIC_PARAMETERS)
+
+
+@pytest.mark.parametrize("name, param", NUMERIC_PARAMETERS)
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan, np.float32(np.inf)])
+def test_non_finite_parameter_is_a_value_error(name, param, bad):
+    f = get(name)
+    for fn in (f, f.derivative, lambda z, **p: f.backward(z, 1.0, **p)):
+        with pytest.raises(ValueError, match=f"{name}: {param} must be a finite number, got"):
+            fn(0.0, **{param: bad})
+
+
+def test_an_activation_without_a_derivative_says_so():
+    def cube(z):
+        return z**3
+
+    f = act.Activation(cube)  # not registered: the registry stays as it is
+    assert f(2.0) == 8.0
+    with pytest.raises(NotImplementedError, match=r"cube has no derivative: attach one with "
+                                                  r"@cube.derivative_of"):
+        f.derivative(2.0)
+    with pytest.raises(NotImplementedError, match="cube has no derivative"):
+        f.backward(2.0, 1.0)
 
 
 # --- bad inputs ---------------------------------------------------------------------------

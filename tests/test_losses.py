@@ -222,3 +222,18 @@ def test_cross_entropy_of_softmax_is_finite(k, m, seed, scale):
     assert 0 <= J <= -math.log(losses.EPS) + 1e-9
     assert np.isfinite(cross_entropy.derivative(A, Y)).all()
     np.testing.assert_allclose(cross_entropy.fused_dZ(A, Y).sum(axis=0), 0, atol=1e-15)
+
+
+def test_a_derivative_with_another_signature_is_refused():
+    def hinge(A, Y):
+        return np.mean(np.maximum(0, 1 - A * Y))
+
+    loss = losses.Loss(hinge)  # not registered: the registry stays as it is
+    with pytest.raises(TypeError, match=r"hinge: the derivative's signature \(A\) differs "
+                                        r"from the loss's \(A, Y\)"):
+        loss.derivative_of(lambda A: -A)
+    with pytest.raises(TypeError, match="hinge: the fused gradient's signature"):
+        loss.fused("sigmoid")(lambda A, Y, extra: A)
+    with pytest.raises(NotImplementedError, match=r"hinge has no derivative: attach one with "
+                                                  r"@hinge.derivative_of"):
+        loss.derivative(A2, Y2)
