@@ -4,17 +4,14 @@
 
 Every module in ``scripts/figures/`` registers figures with ``@figure``. A
 module's figures are current when its cache key is unchanged: a hash of the
-module's source, the source of every ``nnlib`` and ``scripts`` module it
-imports (followed through their own imports), the plot style, this builder,
-and the matplotlib/NumPy/SciPy versions. Stale figures are rendered in
+module's source, the source of every ``nnlib`` and ``scripts`` module it can
+reach, the registry, the plot style, this builder, and the matplotlib/NumPy/SciPy
+versions (the policy lives in ``scripts/cache_keys.py``). Stale figures are rendered in
 parallel, as deterministic SVG in a light and a dark variant. One line reports
 what was done; a figure that raises fails the build with its name and traceback.
 """
 
 import argparse
-import ast
-import functools
-import hashlib
 import importlib
 import io
 import json
@@ -25,83 +22,14 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from importlib.metadata import version
 from pathlib import Path
 
-from scripts.figure import FIGURES
+from scripts.cache_keys import figure_key
+from scripts.figure_registry import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURE_MODULES = ROOT / "scripts" / "figures"
 OUT = ROOT / ".cache" / "figures"
-ALWAYS = ("scripts.figure", "scripts.style", "scripts.build_figures")
-LOCAL_PACKAGES = ("nnlib", "scripts")
-VERSIONS = ("matplotlib", "numpy", "scipy")
-
-
-# --- what a module depends on --------------------------------------------------
-
-
-def module_file(name):
-    """The source file of a local module name, or None if it is not local."""
-    if name.split(".")[0] not in LOCAL_PACKAGES:
-        return None
-    base = ROOT.joinpath(*name.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-@functools.cache
-def _imported_names(path, name):
-    """Module names imported by the file ``path`` (module ``name``), statically."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    names = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(p for p in [*parts, base] if p)
-            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
-    return tuple(names)
-
-
-def local_dependencies(name):
-    """Files of ``name`` and every local module it imports, transitively.
-
-    Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too, so
-    parent packages count as dependencies.
-    """
-    seen, todo = {}, [name]
-    while todo:
-        current = todo.pop()
-        parts = current.split(".")
-        for i in range(1, len(parts) + 1):
-            parent = ".".join(parts[:i])
-            path = module_file(parent)
-            if path is not None and parent not in seen:
-                seen[parent] = path
-                todo.extend(_imported_names(path, parent))
-    return seen
-
-
-@functools.cache
-def _versions():
-    return "".join(f"{pkg}=={version(pkg)}\n" for pkg in VERSIONS).encode()
-
-
-def cache_key(module_name):
-    """Hash of everything that can change the figures of ``module_name``."""
-    digest = hashlib.sha256(_versions())
-    deps = {}
-    for name in (module_name, *ALWAYS):
-        deps.update(local_dependencies(name))
-    for name in sorted(deps):
-        digest.update(name.encode() + b"\0" + deps[name].read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 # --- rendering -------------------------------------------------------------------
@@ -183,7 +111,7 @@ def build(out=OUT, force=False, jobs=None):
         old = json.loads(manifest_file.read_text())
     manifest, tasks, current, import_errors = {}, [], 0, {}
     for name in figure_modules():
-        key = cache_key(name)
+        key = figure_key(name)
         entry = old.get(name)
         if entry and entry["key"] == key and all(
             f.is_file() for p in entry["figures"] for f in output_files(out, p).values()
@@ -240,9 +168,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="rebuild every figure")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default {OUT})")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    current, rebuilt, errors = build(force=args.force, jobs=args.jobs)
+    current, rebuilt, errors = build(out=args.out, force=args.force, jobs=args.jobs)
     for error in errors:
         print(error, file=sys.stderr)
     print(

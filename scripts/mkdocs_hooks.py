@@ -5,7 +5,6 @@ rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
 process each build, and nothing is written into ``docs/``.
 """
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import notebook_pages  # noqa: E402
+from scripts import cache_keys, notebook_pages  # noqa: E402
+
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
 # What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
@@ -28,20 +28,18 @@ MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/wof
 
 
 def on_config(config):
-    """Key mkdocs-jupyter's cache on nnlib's source as well as the notebook's.
+    """Key mkdocs-jupyter's cache on what the notebooks run, as well as on each notebook.
 
-    Its own key hashes only the notebook, so a change to nnlib would leave
-    stale outputs on the page. Each version of nnlib gets its own folder.
+    Its own key hashes only the notebook, so a change to nnlib (or to a
+    package version) would leave stale outputs on the page. Each key gets its
+    own folder (``scripts/cache_keys.py``: the same policy as the figures').
     """
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
     _one_output_block_per_cell()
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "nnlib").rglob("*.py")):
-        digest.update(path.read_bytes())
     base = ROOT / ".cache" / "mkdocs-jupyter"
-    current = base / digest.hexdigest()[:16]
+    current = base / cache_keys.notebook_key()[:16]
     plugin.config["cache_dir"] = str(current)
     for old in base.glob("*") if base.is_dir() else ():
         if old != current:  # outputs of an older nnlib

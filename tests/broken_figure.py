@@ -1,6 +1,6 @@
 """A figure module that raises: used by test_figures to check failures are reported."""
 
-from scripts.figure import figure
+from scripts.figure_registry import figure
 
 
 @figure("broken/division")

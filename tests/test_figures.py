@@ -1,12 +1,19 @@
 """The figure builder: deterministic SVG, caching by content, clear failures."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 import scripts.figures.activations  # noqa: F401  (registers the figures rendered below)
-from scripts import build_figures
-from scripts.figure import FIGURES
+from scripts import build_figures, cache_keys
+from scripts.figure_registry import FIGURES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -68,23 +75,114 @@ def test_every_elementwise_activation_has_a_figure():
 
 
 def test_cache_key_follows_imports_into_nnlib():
-    deps = build_figures.local_dependencies("scripts.figures.activations")
-    assert {"nnlib", "nnlib.activations", "nnlib._checks", "scripts.figure"} <= set(deps)
+    deps = cache_keys.local_dependencies("scripts.figures.activations")
+    assert {"nnlib", "nnlib.activations", "nnlib._checks", "scripts.figure_registry"} <= set(deps)
     assert "nnlib.layers" not in deps  # the activation figures do not use layers
 
 
-def test_cache_key_changes_with_a_dependency(tmp_path, monkeypatch):
-    (tmp_path / "nnlib").mkdir()
-    (tmp_path / "nnlib" / "__init__.py").write_text("")
-    (tmp_path / "nnlib" / "core.py").write_text("X = 1\n")
-    (tmp_path / "scripts" / "figures").mkdir(parents=True)
-    for name in ("__init__.py", "figure.py", "style.py", "build_figures.py"):
-        (tmp_path / "scripts" / name).write_text("")
-    (tmp_path / "scripts" / "figures" / "demo.py").write_text("from nnlib.core import X\n")
-    monkeypatch.setattr(build_figures, "ROOT", tmp_path)
-    before = build_figures.cache_key("scripts.figures.demo")
+def fake_project(root, figure_source):
+    """A project with nnlib/{__init__,core,other}.py and one figure module, demo."""
+    (root / "nnlib").mkdir()
+    (root / "nnlib" / "__init__.py").write_text("")
+    (root / "nnlib" / "core.py").write_text("X = 1\n")
+    (root / "nnlib" / "other.py").write_text("Y = 1\n")
+    (root / "scripts" / "figures").mkdir(parents=True)
+    for name in ("__init__.py", "figure_registry.py", "style.py", "build_figures.py"):
+        (root / "scripts" / name).write_text("")
+    (root / "scripts" / "figures" / "demo.py").write_text(figure_source)
+
+
+@pytest.mark.parametrize("source, reaches_other", [
+    ("from nnlib.core import X\n", False),
+    ("from nnlib import core\n", False),
+    ("import nnlib\nnnlib.other.Y\n", True),  # attribute access reaches any submodule
+    ("import nnlib.core\nnnlib.other.Y\n", True),  # binds nnlib too
+    ("from nnlib import *\n", True),
+    ("def f():\n    import nnlib\n", True),  # an import inside a function counts
+])
+def test_cache_key_changes_with_every_module_the_figure_can_reach(tmp_path, source,
+                                                                   reaches_other):
+    fake_project(tmp_path, source)
+    before = cache_keys.figure_key("scripts.figures.demo", root=tmp_path)
     (tmp_path / "nnlib" / "core.py").write_text("X = 2\n")
-    assert build_figures.cache_key("scripts.figures.demo") != before
+    after_core = cache_keys.figure_key("scripts.figures.demo", root=tmp_path)
+    assert after_core != before
+    (tmp_path / "nnlib" / "other.py").write_text("Y = 2\n")
+    after_other = cache_keys.figure_key("scripts.figures.demo", root=tmp_path)
+    assert (after_other != after_core) == reaches_other
+
+
+def test_notebook_key_changes_with_every_nnlib_module(tmp_path):
+    fake_project(tmp_path, "")
+    (tmp_path / "scripts" / "notebook_pages.py").write_text("")
+    keys = {cache_keys.notebook_key(root=tmp_path)}
+    for name in ("__init__.py", "core.py", "other.py"):
+        (tmp_path / "nnlib" / name).write_text("# edited\n")
+        keys.add(cache_keys.notebook_key(root=tmp_path))
+    assert len(keys) == 4
+
+
+def test_both_keys_include_package_versions(monkeypatch):
+    figure, notebook = cache_keys.figure_key("scripts.figures.neuron"), cache_keys.notebook_key()
+    real = cache_keys.version
+    monkeypatch.setattr(cache_keys, "version",
+                        lambda p: "0.0" if p == "numpy" else real(p))
+    assert cache_keys.figure_key("scripts.figures.neuron") != figure
+    assert cache_keys.notebook_key() != notebook
+
+
+def copy_sources(dest):
+    """nnlib/ and scripts/ (the builder's inputs) copied into ``dest``."""
+    for name in ("nnlib", "scripts"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def run_builder(root, *args):
+    result = subprocess.run([sys.executable, "-m", "scripts.build_figures", *args], cwd=root,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+DEMO = """\
+import nnlib
+from scripts.figure_registry import figure
+
+
+@figure("demo/sigmoid")
+def sigmoid(fig):
+    ax = fig.subplots()
+    ax.plot([-1.0, 0.0, 1.0], nnlib.activations.sigmoid([-1.0, 0.0, 1.0]))
+"""
+
+
+@pytest.mark.build
+def test_editing_an_nnlib_module_reached_only_through_import_nnlib_rebuilds_the_figure(
+        tmp_path):
+    copy_sources(tmp_path)
+    for module in (tmp_path / "scripts" / "figures").glob("*.py"):
+        module.unlink()
+    (tmp_path / "scripts" / "figures" / "demo.py").write_text(DEMO)
+    assert "0 current, 1 rebuilt" in run_builder(tmp_path)
+    assert "1 current, 0 rebuilt" in run_builder(tmp_path)
+    with (tmp_path / "nnlib" / "activations.py").open("a") as f:
+        f.write("\n# edited\n")
+    assert "0 current, 1 rebuilt" in run_builder(tmp_path)
+
+
+@pytest.mark.build
+def test_two_processes_render_every_figure_to_the_same_bytes(tmp_path):
+    """Two cold builds in separate processes (different hash seeds), no cache shared."""
+    outs = [tmp_path / "first", tmp_path / "second"]
+    for seed, out in enumerate(outs, start=1):
+        subprocess.run([sys.executable, "-m", "scripts.build_figures", "--out", str(out)],
+                       cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)})
+    files = [sorted(p.relative_to(out) for p in out.rglob("*.svg")) for out in outs]
+    assert files[0] == files[1] and len(files[0]) >= 2 * len(build_figures.figure_modules())
+    differing = [f for f in files[0] if (outs[0] / f).read_bytes() != (outs[1] / f).read_bytes()]
+    assert differing == []
 
 
 def test_a_failing_figure_fails_the_build_with_its_name_and_traceback(tmp_path, monkeypatch):

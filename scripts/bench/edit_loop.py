@@ -3,7 +3,7 @@
 The builder caches per figure *module*: editing a module re-renders all of its
 figures, and editing an nnlib module re-renders the figures of every module
 that imports it, statically and transitively (``local_dependencies`` in
-``scripts/build_figures.py``). The benchmark edits the figure module with the
+``scripts/cache_keys.py``). The benchmark edits the figure module with the
 fewest figures, and the nnlib module whose edit re-renders the fewest (but
 some) figures, to keep the run short. Both edits happen in the repository copy: a
 comment is appended to the file, then ``python -m scripts.build_figures`` runs
@@ -27,26 +27,25 @@ def inspect_modules():
     """
     import importlib
 
-    from scripts import build_figures
+    from scripts import build_figures, cache_keys
 
-    local = build_figures.LOCAL_PACKAGES
+    local = cache_keys.LOCAL_PACKAGES
     info = {}
     for name in build_figures.figure_modules():
         for key in [k for k in sys.modules if k.split(".")[0] in local and k != "scripts.bench"
                     and not k.startswith(("scripts.bench.", "scripts.build_figures"))]:
             del sys.modules[key]
         importlib.import_module(name)
-        from scripts.figure import FIGURES  # the fresh registry
+        from scripts.figure_registry import FIGURES  # the fresh registry
 
-        static = {}
-        for dep in (name, *build_figures.ALWAYS):  # what the cache key hashes
-            static.update(build_figures.local_dependencies(dep))
+        # what the cache key hashes
+        static = cache_keys.local_dependencies(name, *cache_keys.FIGURE_INPUTS)
         info[name] = {
             "figures": sorted(p for p, fig in FIGURES.items() if fig.module == name),
             "static": sorted(static),
             "runtime": sorted(k for k in sys.modules if k.split(".")[0] in local
                               and not k.startswith("scripts.bench")
-                              and build_figures.module_file(k) is not None),
+                              and cache_keys.module_file(k) is not None),
         }
     print(json.dumps(info))
 

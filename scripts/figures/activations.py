@@ -11,7 +11,7 @@ import matplotlib
 import numpy as np
 
 from nnlib.activations import ACTIVATIONS, Softmax, gelu, softmax
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 # Steps of 0.025, rounded so that 0 and the kinks at ±3 are exactly on the grid

@@ -9,7 +9,7 @@ import matplotlib
 import numpy as np
 
 from nnlib import gradcheck, network
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 # The worked example of the page: 3 inputs, 4 tanh units, 1 sigmoid output, 5 examples.

@@ -18,7 +18,7 @@ from matplotlib.patches import Circle
 from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.training import gradient_descent
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import edge_style, sign_legend, style
 
 # The worked example of the page: n = [2, 4, 1], with round parameters.

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nnlib.layers import Dense
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import edge_style, sign_legend, style
 
 W = [[0.5, -1.0, 2.0]]  # the page's w transposed: Dense stores one row per unit

@@ -10,7 +10,7 @@ import numpy as np
 from nnlib import datasets, network, training
 from nnlib.activations import sigmoid
 from nnlib.losses import binary_cross_entropy, mse
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 # The classifier of the page's examples: a 2-8-1 network on the two moons.

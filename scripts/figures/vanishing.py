@@ -13,7 +13,7 @@ import numpy as np
 
 from nnlib.datasets import moons
 from nnlib.network import MLP
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 HIDDEN = ("sigmoid", "tanh", "relu")
