@@ -4,19 +4,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 export NO_MKDOCS_2_WARNING := 1
 # A reproducible site: sitemap dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: install serve site test doctest figures bench clean
+.PHONY: install lock serve site test lint doctest figures bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every dependency, transitive ones included, at the version and hash in the lock; then the
+# project itself, editable, with nothing more.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[docs,test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve the docs and test extras after editing pyproject.toml's pins. 3.11.5: the oldest
+# Python that every pinned package supports (pymdown-extensions 13.1 needs it).
+lock:  ## regenerate requirements.lock (hashes included) from pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --universal \
+	  --python-version 3.11.5 --generate-hashes --no-header --quiet -o $(LOCK)
 
 serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000/nnlib-docs/
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -24,8 +35,11 @@ serve: install  ## build and serve the site with live reload on http://127.0.0.1
 site: install  ## strict static build into site/
 	$(BIN)/mkdocs build --strict
 
-test: install  ## the whole test suite
+test: install lint  ## the whole test suite, and the linter
 	$(BIN)/python -m pytest
+
+lint: install  ## ruff (rules in pyproject.toml)
+	$(BIN)/ruff check .
 
 doctest: install  ## only the examples on the pages and in nnlib's docstrings
 	$(BIN)/python -m pytest docs nnlib

@@ -11,8 +11,7 @@ the columns come shuffled.
 
 import numpy as np
 
-from nnlib._checks import as_float_array, describe, real_number
-from nnlib._checks import positive_int
+from nnlib._checks import as_float_array, describe, positive_int, real_number
 
 __all__ = ["blobs", "circles", "moons", "one_hot", "spiral", "xor"]
 

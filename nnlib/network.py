@@ -13,8 +13,7 @@ $\partial J / \partial A^{[L]}$ (or directly from $dZ^{[L]}$, see
 import numpy as np
 
 from nnlib import losses
-from nnlib._checks import as_float_array, describe
-from nnlib._checks import positive_int
+from nnlib._checks import as_float_array, describe, positive_int
 from nnlib.layers import INITS, Dense
 
 __all__ = ["MLP"]

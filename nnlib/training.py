@@ -19,8 +19,7 @@ import math
 import numpy as np
 
 from nnlib import losses
-from nnlib._checks import as_float_array, describe, real_number
-from nnlib._checks import positive_int
+from nnlib._checks import as_float_array, describe, positive_int, real_number
 
 __all__ = ["gradient_descent", "sgd"]
 

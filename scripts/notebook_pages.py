@@ -13,23 +13,8 @@ _COPY_TEXT = re.compile(
     r'<div (?=[^>]*class="clipboard-copy-txt")[^>]*\bid="(cell-\d+)"[^>]*>(.*?)</div>', re.S)
 _EXTERNAL = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|\bimport\b[^;]*?["'])(?:https?:)?//""")
 NOTEBOOK_CSS_DIR = "assets/stylesheets"
-# JupyterLab's code colours and prompt fall below WCAG AA contrast (4.5:1) on the cells'
-# backgrounds (#f5f5f5 light, #212121 dark): the same hues, darker or lighter.
-NOTEBOOK_CSS_FIXES = """
-.jupyter-wrapper .jp-Notebook {
-  --jp-mirror-editor-operator-color: #8a1bd6;
-  --jp-mirror-editor-comment-color: #3b6a6a;
-  --jp-mirror-editor-number-color: #006e00;
-  --jp-cell-prompt-not-active-font-color: #616161;
-  --jp-cell-prompt-not-active-opacity: 1;
-}
-[data-md-color-scheme="slate"] .jupyter-wrapper .jp-Notebook {
-  --jp-mirror-editor-operator-color: #c58af9;
-  --jp-mirror-editor-comment-color: #7fbfbf;
-  --jp-mirror-editor-number-color: #5fd35f;
-  --jp-cell-prompt-not-active-font-color: #9e9e9e;
-}
-"""
+# JupyterLab's code colours and prompt, darker or lighter for WCAG AA contrast (in docs/).
+NOTEBOOK_CSS_FIXES = "stylesheets/notebooks.css"
 
 
 def clean(html, page, config):
@@ -38,8 +23,8 @@ def clean(html, page, config):
     mkdocs-jupyter's template adds ``<script src="">`` (its MathJax 2 URL, empty
     here: the site serves MathJax 3 itself), a MathJax 2 config and a module
     script that imports Mermaid from a CDN: all three go. Its ~600 KB of inline
-    JupyterLab CSS moves to one stylesheet shared by every notebook page, named
-    by its hash; a block that is only the Python repr of a list of that same CSS
+    JupyterLab CSS, followed by ``docs/stylesheets/notebooks.css``, moves to one
+    stylesheet shared by every notebook page, named by its hash; a block that is only the Python repr of a list of that same CSS
     (an mkdocs-jupyter slip) is dropped. The page gets Material's button to
     download the .ipynb that ``include_source`` copies beside it.
     """
@@ -56,7 +41,8 @@ def clean(html, page, config):
     html = html.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
     blocks = [m.group(1) for m in _STYLE.finditer(html)
               if not m.group(1).lstrip().startswith("[")]
-    css = "\n".join([*blocks, NOTEBOOK_CSS_FIXES]).encode()
+    fixes = (Path(config["docs_dir"]) / NOTEBOOK_CSS_FIXES).read_text()
+    css = "\n".join([*blocks, fixes]).encode()
     uri = f"{NOTEBOOK_CSS_DIR}/jupyter-{hashlib.sha256(css).hexdigest()[:12]}.css"
     dest = Path(config["site_dir"]) / uri
     if not dest.is_file():

@@ -9,135 +9,28 @@ navigation is followed from the first page to the last through the footer's "Nex
 back), checking that each page it swaps in gets its math typeset too.
 """
 
-from urllib.parse import urlsplit
-
 import pytest
 
-from tests.conftest import SITE_URL, site_pages
-from tests.test_a11y import AXE_LIGHT, axe_violations, start_axe, start_dark_axe, summary
+from scripts.site_check import first_visit, first_visit_table, is_foreign, own_weights, site_pages
+from tests.browser import (
+    AXE_LIGHT,
+    BROKEN_IMAGES,
+    FIGURES,
+    MATH_STATE,
+    SCHEME,
+    axe_violations,
+    follow,
+    listen,
+    math_problems,
+    open_for_instant_navigation,
+    start_axe,
+    start_dark_axe,
+    summary,
+    switch_scheme,
+    wait_for_math,
+)
 
 pytestmark = pytest.mark.browser
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOCAL_SCHEMES = {"data", "blob", "about"}
-
-# MathJax's first typeset (or the one instant navigation queued), then the fonts it asked for.
-MATH_SETTLED = """() => {
-  window.mathSettled = false;
-  MathJax.startup.promise.then(() => document.fonts.ready)
-    .then(() => { window.mathSettled = true; });
-}"""
-
-# What a reader would see of the math in .md-content (notebook cells included).
-MATH_STATE = r"""() => {
-  const content = document.querySelector('.md-content');
-  const arithmatex = [...content.querySelectorAll('.arithmatex')];
-  const blocks = [...content.querySelectorAll('div.arithmatex')];
-  // TeX still in the text once typeset math, code and scripts are set aside (and
-  // mkdocs-jupyter's copy-button buffers, never displayed, that hold a cell's source).
-  const text = content.cloneNode(true);
-  text.querySelectorAll('mjx-container, pre, code, script, style, textarea, .clipboard-copy-txt')
-    .forEach(e => e.remove());
-  const raw = text.textContent.match(
-    /\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$/g) || [];
-  const fonts = [...document.fonts].filter(f => f.family.startsWith('MJXTEX'));
-  // CHTML draws each glyph as a ::before content; a lost font cache leaves it empty.
-  const invisible = /^mjx-c(2061|2062|2063|2064|200B)$/;  // function application etc.
-  const blank = [...content.querySelectorAll('mjx-c')]
-    .filter(c => !invisible.test(c.classList[0]))
-    .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content));
-  return {
-    containers: content.querySelectorAll('mjx-container').length,
-    untypeset: arithmatex.filter(m => !m.querySelector('mjx-container'))
-      .map(m => m.textContent.trim().slice(0, 60)),
-    displayNotTypeset: blocks.filter(m => !m.querySelector('mjx-container[display="true"]'))
-      .map(m => m.textContent.trim().slice(0, 60)),
-    errors: [...content.querySelectorAll('mjx-merror')]
-      .map(e => e.getAttribute('data-mjx-error')),
-    // MathJax draws an undefined macro as its name in red (the noundefined extension).
-    undefinedMacros: [...content.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
-      .map(e => e.textContent).filter(t => t.startsWith('\\')),
-    raw: raw.slice(0, 5),
-    fontsLoaded: fonts.filter(f => f.status === 'loaded').length,
-    fontsFailed: [...new Set(fonts.filter(f => f.status === 'error').map(f => f.family))],
-    blankGlyphs: [...new Set(blank.map(c => c.classList[0]))].slice(0, 5),
-  };
-}"""
-
-# The math is done once Arithmatex's spans hold typeset math and no TeX delimiter is left in
-# the text (notebook cells have no Arithmatex span: only the second test sees their math).
-MATH_DONE = f"""() => {{
-  const s = ({MATH_STATE})();
-  return s.untypeset.length === 0 && s.raw.length === 0;
-}}"""
-
-BROKEN_IMAGES = """() => [...document.images]
-  .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'))"""
-
-# The #only-light / #only-dark figure variants: which ones Material's CSS shows.
-FIGURES = """() => [...document.querySelectorAll('.md-content img')]
-  .filter(img => /#only-(light|dark)$/.test(img.getAttribute('src')))
-  .map(img => {
-    const box = img.getBoundingClientRect();
-    return {
-      src: img.getAttribute('src'),
-      variant: img.getAttribute('src').endsWith('#only-dark') ? 'dark' : 'light',
-      displayed: getComputedStyle(img).display !== 'none',
-      // In a closed <details> or an inactive tab, a displayed image still has no box.
-      boxed: box.width > 0 && box.height > 0 || !img.parentElement.checkVisibility(),
-    };
-  })"""
-
-SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
-
-
-def wait_for_math(page, timeout=30_000):
-    """Wait (at most ``timeout`` ms each) for MathJax to load, then to finish typesetting."""
-    page.wait_for_function("() => window.MathJax?.startup?.promise", timeout=timeout)
-    page.evaluate(MATH_SETTLED)
-    page.wait_for_function("() => window.mathSettled", timeout=timeout)
-
-
-def math_problems(state):
-    """What is wrong with a page's math, from ``MATH_STATE``: a list of messages."""
-    problems = []
-    for key in ("untypeset", "displayNotTypeset", "errors", "undefinedMacros", "raw",
-                "fontsFailed", "blankGlyphs"):
-        if state[key]:
-            problems.append(f"{key}: {state[key]}")
-    if state["containers"] and not state["fontsLoaded"]:
-        problems.append(f"{state['containers']} typeset formulas but no MathJax font loaded")
-    return problems
-
-
-def is_foreign(url):
-    parts = urlsplit(url)
-    return parts.scheme not in LOCAL_SCHEMES and parts.hostname not in LOCAL_HOSTS
-
-
-def listen(page):
-    """Record the page's requests, failed loads and console errors."""
-    log = {"requests": [], "failed": [], "errors": []}
-    page.on("request", lambda r: log["requests"].append(r.url))
-    page.on("requestfailed", lambda r: log["failed"].append(f"{r.url}: {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.url}: {r.status}"))
-    page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
-    page.on("pageerror", lambda e: log["errors"].append(f"uncaught {e}"))
-    return log
-
-
-def switch_scheme(page, scheme):
-    """Click the palette toggle that switches to ``scheme`` ("slate" or "default").
-
-    A DOM click on the toggle's label: Playwright's click would first wait for the header to
-    stop moving, about a second per page for nothing.
-    """
-    toggle = page.evaluate(
-        "s => document.querySelector(`input[data-md-color-scheme='${s}']`).id", scheme
-    )
-    page.evaluate(f"() => document.querySelector(\"label[for='{toggle}']\").click()")
-    page.wait_for_function(f"() => ({SCHEME})() === '{scheme}'")
-
 
 def visit(browser, url, path):
     """Open ``url`` in a fresh context, as a first visit, and check it; a generator that returns
@@ -276,46 +169,6 @@ def test_nothing_is_requested_from_another_host(visits):
     assert not problems, report(problems)
 
 
-def open_for_instant_navigation(browser, site_url):
-    """A tab on the home page where Material's instant navigation is armed, as on the host.
-
-    Material intercepts a click only for a URL in sitemap.xml, whose URLs name the real host;
-    it maps them to the current protocol and host name but not the port, so on a local
-    server they never match. Rewriting them to the local server's URL restores what readers
-    of the hosted site get.
-    """
-    page = browser.new_page()
-
-    def sitemap(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text().replace(SITE_URL, site_url))
-
-    page.route("**/sitemap.xml", sitemap)
-    log = listen(page)
-    log["documents"] = []
-    page.on("domcontentloaded", lambda p: log["documents"].append(p.url))
-    page.goto(site_url, wait_until="load")
-    wait_for_math(page)
-    page.wait_for_load_state("networkidle")  # the sitemap Material fetches after load
-    return page, log
-
-
-def follow(page, action, url):
-    """Do ``action`` (a click, the back button); wait for ``url``'s math; return problems."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.evaluate("() => { document.querySelector('.md-content').leaving = true; }")
-    action()
-    page.wait_for_url(url)
-    page.wait_for_function("() => !document.querySelector('.md-content').leaving")
-    try:
-        page.wait_for_function(MATH_DONE, timeout=10_000)
-    except PlaywrightTimeout:
-        pass  # math_problems says what is left undone
-    wait_for_math(page)
-    return math_problems(page.evaluate(MATH_STATE))
-
-
 def test_instant_navigation_typesets_every_page_it_swaps_in(browser, site, site_url):
     page, log = open_for_instant_navigation(browser, site_url)
     page.evaluate("() => { window.sameDocument = true; }")
@@ -350,8 +203,6 @@ def test_instant_navigation_from_a_link_in_the_text(browser, site_url):
 
 def test_first_visit_weight_matches_the_pages_own_files(visits, site, site_url):
     """Print what a first visit to each page downloads; its own part is its own weight."""
-    from tests.test_page_weight import first_visit, first_visit_table, own_weights
-
     text, _ = first_visit_table(site, site_url, {p: v["requests"] for p, v in visits.items()})
     print("\n" + text)
     own = own_weights(site)

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import SITE_PATH, SiteHandler, serve, site_pages
+from scripts.site_check import SITE_PATH, SiteHandler, serve, site_pages
 
 LINKCHECKER = Path(sys.executable).with_name("linkchecker")
 # LinkChecker waits 0.1 to 0.6 s between two requests to one host, unless the host answers

@@ -194,7 +194,8 @@ def test_forward_errors():
 
 def test_predict_needs_a_classifier_output():
     model = MLP([2, 1], ["tanh"])
-    with pytest.raises(ValueError, match="MLP.predict needs a sigmoid or softmax output layer, this network ends in tanh"):
+    with pytest.raises(ValueError, match="MLP.predict needs a sigmoid or softmax output layer, "
+                                         "this network ends in tanh"):
         model.predict(X)
 
 

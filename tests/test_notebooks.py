@@ -6,7 +6,6 @@ the build; notebook math must be typeset by the site's own MathJax; and no page
 may load anything from another host.
 """
 
-import gzip
 import html
 import inspect
 import os
@@ -22,17 +21,14 @@ from mkdocs.utils import yaml_load
 
 import nnlib
 from nnlib import activations, datasets, gradcheck, network, training
-from tests.conftest import ROOT
-from tests.test_browser import (
-    follow, is_foreign, listen, open_for_instant_navigation, wait_for_math)
+from scripts.site_check import PAGE_BUDGET, ROOT, is_foreign, page_weight, third_party_loads
+from tests.browser import follow, listen, open_for_instant_navigation, wait_for_math
 
 NOTEBOOKS = {
     "first-network": "Train your first network",
     "activation-explorer": "Activation function explorer",
 }
-PAGE_BUDGET = 150_000  # bytes of gzip: the page's own HTML, its inline images included
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)
-THIRD_PARTY = re.compile(r"""(?:src|href)=["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""")
 
 
 def notebook(name):
@@ -135,17 +131,15 @@ def test_notebook_page_is_light_and_loads_nothing_from_elsewhere(site, name):
     assert '<script src=""' not in page
     scripts = re.findall(r"<script\b.*?</script>", page, re.S)
     assert not [s for s in scripts if "x-mathjax-config" in s or "mermaid" in s.lower()]
-    tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", page)
-    loads = [t for t in tags if THIRD_PARTY.search(t) and 'rel="canonical"' not in t]
-    assert loads == []
+    assert third_party_loads(page) == []
     assert "cdnjs" not in page and "require.js" not in page
     # the JupyterLab CSS is one shared file, not 600 KB inline in every page
     css = re.findall(
         r'<link rel="stylesheet" href="(\.\./\.\./assets/stylesheets/jupyter-\w+\.css)"', page)
     assert len(css) == 1 and (site / "notebooks" / name / css[0]).resolve().is_file()
     assert "<style" not in page.split('class="md-content"', 1)[1]
-    weight = len(gzip.compress(page.encode(), compresslevel=9))
-    assert weight < PAGE_BUDGET, f"{name}: {weight} bytes gzip"
+    html_gz, images_gz, _ = page_weight(site, f"notebooks/{name}/index.html")  # inline images: HTML
+    assert html_gz + images_gz < PAGE_BUDGET, f"{name}: {html_gz + images_gz} bytes gzip"
     images = inline_images(page)
     assert len(images) >= 3
     for img in images:

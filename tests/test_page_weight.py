@@ -1,56 +1,28 @@
-"""Page weight: what a reader downloads, gzip-compressed (level 6, as a typical server sends it).
+"""Page weight: what a reader downloads, gzip-compressed (as a typical server sends it).
 
 A page's own weight is its HTML plus the images it references (both variants of a light/dark
-figure: the browser fetches the hidden one too), as ``scripts.bench.reader.page_weight``
-defines it for ``make bench``. The theme's CSS and JavaScript, MathJax and its fonts are shared
-and cached after the first page: tests/test_browser.py measures a first visit, all of it, in
-Chromium (``first_visit`` below) and prints that table too. Run with ``-s`` to see the tables.
+figure: the browser fetches the hidden one too), as ``scripts.site_check.page_weight`` defines
+it for these tests and for ``make bench``; the budgets and the gzip level live there too. The
+theme's CSS and JavaScript, MathJax and its fonts are shared and cached after the first page:
+tests/test_browser.py measures a first visit, all of it, in Chromium and prints that table too.
+Run with ``-s`` to see the tables.
 """
 
-from collections import defaultdict
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from scripts.bench.reader import gzip_size, page_weight
-from tests.conftest import site_pages
-
-KB = 1024
-PAGE_LIMIT = 150 * KB
-SVG_LIMIT = 50 * KB
+from scripts.site_check import PAGE_BUDGET, SVG_BUDGET, gzip_size, kb, own_weights, table
 
 
-def page_file(path):
-    """``site_pages`` path -> the HTML file relative to the site ("a/" -> "a/index.html")."""
-    return path if path.endswith(".html") else path + "index.html"
-
-
-def table(header, rows):
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
-    return "\n".join(fmt.format(*r) for r in [header, *rows])
-
-
-def kb(size):
-    return f"{size / KB:.1f} KB"
-
-
-def own_weights(site):
-    """{page: (html gz, images gz, number of images)} for every page of ``site``."""
-    return {path: page_weight(site, page_file(path)) for path in site_pages(site)}
-
-
-def test_every_page_own_weight_is_under_150_kb(site):
+def test_every_page_own_weight_is_under_the_budget(site):
     weights = own_weights(site)
     rows = sorted(weights.items(), key=lambda item: -(item[1][0] + item[1][1]))
     print("\nOwn weight of each page (gzip), heaviest first:")
     print(table(["page", "HTML", "images", "(n)", "own weight"],
                 [[path or "(home)", kb(h), kb(i), n, kb(h + i)] for path, (h, i, n) in rows]))
     over = [f"{path or '(home)'}: {kb(h + i)} (HTML {kb(h)}, {n} images {kb(i)})"
-            for path, (h, i, n) in rows if h + i >= PAGE_LIMIT]
-    assert not over, f"pages over {kb(PAGE_LIMIT)}:\n" + "\n".join(over)
+            for path, (h, i, n) in rows if h + i >= PAGE_BUDGET]
+    assert not over, f"pages over {kb(PAGE_BUDGET)}:\n" + "\n".join(over)
 
 
-def test_every_svg_is_under_50_kb(site):
+def test_every_svg_is_under_the_budget(site):
     svgs = sorted(((p.stat().st_size, p.relative_to(site).as_posix())
                    for p in site.rglob("*.svg") if "assets" not in p.relative_to(site).parts),
                   reverse=True)
@@ -59,44 +31,5 @@ def test_every_svg_is_under_50_kb(site):
     print(table(["svg", "bytes", "gzip"],
                 [[name, kb(size), kb(gzip_size((site / name).read_bytes()))]
                  for size, name in svgs[:10]]))
-    over = [f"{name}: {kb(size)}" for size, name in svgs if size >= SVG_LIMIT]
-    assert not over, f"SVGs over {kb(SVG_LIMIT)}:\n" + "\n".join(over)
-
-
-def first_visit(site, site_url, urls):
-    """What a first visit downloaded, gzip-compressed, by kind: a dict of byte counts.
-
-    ``urls`` are the URLs the page requested (a browser's log); those outside the site (none,
-    see test_browser.py) and data: URLs count nothing.
-    """
-    kinds, seen = defaultdict(int), set()
-    for url in urls:
-        if not url.startswith(site_url):
-            continue
-        rel = unquote(urlsplit(url).path)[len(urlsplit(site_url).path):]
-        file = site / (rel + "index.html" if rel.endswith("/") or not rel else rel)
-        if file in seen or not file.is_file():
-            continue
-        seen.add(file)
-        parts = Path(rel).parts
-        if parts[:2] == ("assets", "mathjax"):
-            kind = "MathJax fonts" if file.suffix in {".woff", ".woff2"} else "MathJax JS"
-        elif parts[:1] in {("assets",), ("javascripts",), ("stylesheets",), ("search",)} or \
-                rel in {"sitemap.xml", "objects.inv"}:
-            kind = "theme"
-        else:
-            kind = "page"  # its HTML and images
-        kinds[kind] += gzip_size(file.read_bytes())
-    return dict(kinds)
-
-
-def first_visit_table(site, site_url, requests):
-    """The first-visit table (a string) from {page: URLs it requested}; and the totals."""
-    kinds = ["page", "theme", "MathJax JS", "MathJax fonts"]
-    rows, totals = [], {}
-    for path, urls in sorted(requests.items()):
-        weight = first_visit(site, site_url, urls)
-        totals[path] = sum(weight.values())
-        rows.append([path or "(home)", *(kb(weight.get(k, 0)) for k in kinds),
-                     kb(totals[path])])
-    return table(["page (first visit, gzip)", *kinds, "total"], rows), totals
+    over = [f"{name}: {kb(size)}" for size, name in svgs if size >= SVG_BUDGET]
+    assert not over, f"SVGs over {kb(SVG_BUDGET)}:\n" + "\n".join(over)

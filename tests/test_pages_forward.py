@@ -20,8 +20,8 @@ from matplotlib.patches import Circle
 from nnlib.network import MLP
 from scripts import build_figures
 from scripts.figures import forward, neuron
+from scripts.site_check import ROOT
 from scripts.style import THEMES
-from tests.conftest import ROOT
 
 NEURON_PAGE = (ROOT / "docs" / "neuron.md").read_text()
 FORWARD_PAGE = (ROOT / "docs" / "forward-propagation.md").read_text()

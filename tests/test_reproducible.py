@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT, build_site, source_date_epoch
+from scripts.site_check import ROOT, build_site, source_date_epoch
 
 pytestmark = pytest.mark.build
 

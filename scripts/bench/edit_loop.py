@@ -16,7 +16,6 @@ import sys
 from scripts.bench.common import PYTHON, Row, changed, run, snapshot
 
 
-
 def inspect_modules():
     """In a process started in the copy: each figure module's figures and local imports.
 

@@ -19,8 +19,8 @@ import json
 import multiprocessing
 import os
 import resource
-import statistics
 import shutil
+import statistics
 import sys
 import tempfile
 import time

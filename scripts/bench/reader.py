@@ -1,26 +1,23 @@
 """Reader side: the heaviest page's own weight and its time to typeset math in Chromium.
 
 A page's own weight is its HTML plus the images it references, each
-gzip-compressed (level 6, a typical server's); the theme's CSS, JavaScript,
-MathJax and fonts are shared by every page and cached after the first, so
-they are left out. Both variants of a light/dark figure count: the browser
-fetches an image hidden by CSS too. The heaviest page is then opened in
-Debian's Chromium (headless, fresh profile each time, site served on the
-loopback), and MathJax's first typeset is timed. Reported, no target.
+gzip-compressed, as ``scripts.site_check.page_weight`` measures it for the
+tests too; the theme's CSS, JavaScript, MathJax and fonts are shared by every
+page and cached after the first, so they are left out. The heaviest page is
+then opened in Debian's Chromium (headless, fresh profile each time, site
+served on the loopback as the tests serve it), and MathJax's first typeset is
+timed. Reported, no target.
 """
 
-import functools
-import gzip
 import shutil
 import statistics
-import threading
-from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urljoin, urlparse
 
 from scripts.bench.common import PYTHON, Row, run
+from scripts.site_check import CHROMIUM_ARGS, gzip_size, page_file, page_weight, serve, site_pages
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+__all__ = ["bench", "gzip_size", "heaviest_page", "math_count", "most_math_page", "page_weight",
+           "pages", "typeset_times"]
+
 LOADS = 5
 
 # Before the page's scripts run: wrap MathJax's pageReady (its first typeset) to time it.
@@ -48,48 +45,9 @@ RESULT = """() => ({
 })"""
 
 
-class _Images(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.srcs = []
-
-    def handle_starttag(self, tag, attrs):
-        src = dict(attrs).get("src")
-        if tag == "img" and src:
-            self.srcs.append(src)
-
-
-def gzip_size(data):
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
-
-
-def page_weight(site, page):
-    """(HTML bytes gzipped, images bytes gzipped, number of images) of ``page`` in ``site``.
-
-    Images are the local ``<img src>`` files, each counted once; fragments
-    (``#only-dark``) and queries are ignored, other hosts and data URLs too.
-    """
-    html = (site / page).read_bytes()
-    parser = _Images()
-    parser.feed(html.decode("utf-8", "replace"))
-    base = "http://site/" + page
-    files = set()
-    for src in parser.srcs:
-        url = urlparse(urljoin(base, src))
-        if url.scheme != "http" or url.netloc != "site":
-            continue
-        path = site / unquote(url.path).lstrip("/")
-        if path.is_dir():
-            path = path / "index.html"
-        if path.is_file():
-            files.add(path)
-    return gzip_size(html), sum(gzip_size(f.read_bytes()) for f in files), len(files)
-
-
 def pages(site):
-    """Every page of ``site``: its ``index.html`` paths relative to it, sorted."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
-                  if not p.relative_to(site).as_posix().startswith(("assets/", "search/")))
+    """Every page of ``site``: its HTML files relative to it, sorted."""
+    return sorted(page_file(p) for p in site_pages(site))
 
 
 def heaviest_page(site):
@@ -106,38 +64,25 @@ def math_count(site, page):
     return (site / page).read_text(encoding="utf-8").count('class="arithmatex"')
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def typeset_times(site, page, loads=LOADS):
     """Per load of ``page``: MathJax's typeset start, end and the load event (ms)."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/{page.removesuffix('index.html')}"
     results = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                        args=CHROMIUM_ARGS)
-            try:
-                for _ in range(loads):
-                    context = browser.new_context()  # empty cache: a first visit
-                    page_ = context.new_page()
-                    page_.add_init_script(TIMING_HOOK)
-                    page_.goto(url, wait_until="load")
-                    page_.wait_for_function("window.__benchMath !== undefined", timeout=60000)
-                    results.append(page_.evaluate(RESULT))
-                    context.close()
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as site_url, sync_playwright() as p:
+        url = site_url + page.removesuffix("index.html")
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(loads):
+                context = browser.new_context()  # empty cache: a first visit
+                page_ = context.new_page()
+                page_.add_init_script(TIMING_HOOK)
+                page_.goto(url, wait_until="load")
+                page_.wait_for_function("window.__benchMath !== undefined", timeout=60000)
+                results.append(page_.evaluate(RESULT))
+                context.close()
+        finally:
+            browser.close()
     return results
 
 

@@ -1,0 +1,289 @@
+"""Helpers for the browser tests: a page's math, figures and palette, its requests, axe-core.
+
+Run in headless Chromium through Playwright (see the ``browser`` fixture in
+tests/conftest.py); the site's own helpers (serving, pages, budgets) are in
+``scripts/site_check.py``.
+"""
+
+import re
+
+from scripts.site_check import SITE_URL
+
+# MathJax's first typeset (or the one instant navigation queued), then the fonts it asked for.
+MATH_SETTLED = """() => {
+  window.mathSettled = false;
+  MathJax.startup.promise.then(() => document.fonts.ready)
+    .then(() => { window.mathSettled = true; });
+}"""
+
+# What a reader would see of the math in .md-content (notebook cells included).
+MATH_STATE = r"""() => {
+  const content = document.querySelector('.md-content');
+  const arithmatex = [...content.querySelectorAll('.arithmatex')];
+  const blocks = [...content.querySelectorAll('div.arithmatex')];
+  // TeX still in the text once typeset math, code and scripts are set aside (and
+  // mkdocs-jupyter's copy-button buffers, never displayed, that hold a cell's source).
+  const text = content.cloneNode(true);
+  text.querySelectorAll('mjx-container, pre, code, script, style, textarea, .clipboard-copy-txt')
+    .forEach(e => e.remove());
+  const raw = text.textContent.match(
+    /\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$/g) || [];
+  const fonts = [...document.fonts].filter(f => f.family.startsWith('MJXTEX'));
+  // CHTML draws each glyph as a ::before content; a lost font cache leaves it empty.
+  const invisible = /^mjx-c(2061|2062|2063|2064|200B)$/;  // function application etc.
+  const blank = [...content.querySelectorAll('mjx-c')]
+    .filter(c => !invisible.test(c.classList[0]))
+    .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content));
+  return {
+    containers: content.querySelectorAll('mjx-container').length,
+    untypeset: arithmatex.filter(m => !m.querySelector('mjx-container'))
+      .map(m => m.textContent.trim().slice(0, 60)),
+    displayNotTypeset: blocks.filter(m => !m.querySelector('mjx-container[display="true"]'))
+      .map(m => m.textContent.trim().slice(0, 60)),
+    errors: [...content.querySelectorAll('mjx-merror')]
+      .map(e => e.getAttribute('data-mjx-error')),
+    // MathJax draws an undefined macro as its name in red (the noundefined extension).
+    undefinedMacros: [...content.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
+      .map(e => e.textContent).filter(t => t.startsWith('\\')),
+    raw: raw.slice(0, 5),
+    fontsLoaded: fonts.filter(f => f.status === 'loaded').length,
+    fontsFailed: [...new Set(fonts.filter(f => f.status === 'error').map(f => f.family))],
+    blankGlyphs: [...new Set(blank.map(c => c.classList[0]))].slice(0, 5),
+  };
+}"""
+
+# The math is done once Arithmatex's spans hold typeset math and no TeX delimiter is left in
+# the text (notebook cells have no Arithmatex span: only the second test sees their math).
+MATH_DONE = f"""() => {{
+  const s = ({MATH_STATE})();
+  return s.untypeset.length === 0 && s.raw.length === 0;
+}}"""
+
+BROKEN_IMAGES = """() => [...document.images]
+  .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'))"""
+
+# The #only-light / #only-dark figure variants: which ones Material's CSS shows.
+FIGURES = """() => [...document.querySelectorAll('.md-content img')]
+  .filter(img => /#only-(light|dark)$/.test(img.getAttribute('src')))
+  .map(img => {
+    const box = img.getBoundingClientRect();
+    return {
+      src: img.getAttribute('src'),
+      variant: img.getAttribute('src').endsWith('#only-dark') ? 'dark' : 'light',
+      displayed: getComputedStyle(img).display !== 'none',
+      // In a closed <details> or an inactive tab, a displayed image still has no box.
+      boxed: box.width > 0 && box.height > 0 || !img.parentElement.checkVisibility(),
+    };
+  })"""
+
+SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
+
+
+def wait_for_math(page, timeout=30_000):
+    """Wait (at most ``timeout`` ms each) for MathJax to load, then to finish typesetting."""
+    page.wait_for_function("() => window.MathJax?.startup?.promise", timeout=timeout)
+    page.evaluate(MATH_SETTLED)
+    page.wait_for_function("() => window.mathSettled", timeout=timeout)
+
+
+def math_problems(state):
+    """What is wrong with a page's math, from ``MATH_STATE``: a list of messages."""
+    problems = []
+    for key in ("untypeset", "displayNotTypeset", "errors", "undefinedMacros", "raw",
+                "fontsFailed", "blankGlyphs"):
+        if state[key]:
+            problems.append(f"{key}: {state[key]}")
+    if state["containers"] and not state["fontsLoaded"]:
+        problems.append(f"{state['containers']} typeset formulas but no MathJax font loaded")
+    return problems
+
+
+def listen(page):
+    """Record the page's requests, failed loads and console errors."""
+    log = {"requests": [], "failed": [], "errors": []}
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("requestfailed", lambda r: log["failed"].append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and log["failed"].append(f"{r.url}: {r.status}"))
+    page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
+    page.on("pageerror", lambda e: log["errors"].append(f"uncaught {e}"))
+    return log
+
+
+def switch_scheme(page, scheme):
+    """Click the palette toggle that switches to ``scheme`` ("slate" or "default").
+
+    A DOM click on the toggle's label: Playwright's click would first wait for the header to
+    stop moving, about a second per page for nothing.
+    """
+    toggle = page.evaluate(
+        "s => document.querySelector(`input[data-md-color-scheme='${s}']`).id", scheme
+    )
+    page.evaluate(f"() => document.querySelector(\"label[for='{toggle}']\").click()")
+    page.wait_for_function(f"() => ({SCHEME})() === '{scheme}'")
+
+
+def open_for_instant_navigation(browser, site_url):
+    """A tab on the home page where Material's instant navigation is armed, as on the host.
+
+    Material intercepts a click only for a URL in sitemap.xml, whose URLs name the real host;
+    it maps them to the current protocol and host name but not the port, so on a local
+    server they never match. Rewriting them to the local server's URL restores what readers
+    of the hosted site get.
+    """
+    page = browser.new_page()
+
+    def sitemap(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(SITE_URL, site_url))
+
+    page.route("**/sitemap.xml", sitemap)
+    log = listen(page)
+    log["documents"] = []
+    page.on("domcontentloaded", lambda p: log["documents"].append(p.url))
+    page.goto(site_url, wait_until="load")
+    wait_for_math(page)
+    page.wait_for_load_state("networkidle")  # the sitemap Material fetches after load
+    return page, log
+
+
+def follow(page, action, url):
+    """Do ``action`` (a click, the back button); wait for ``url``'s math; return problems."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate("() => { document.querySelector('.md-content').leaving = true; }")
+    action()
+    page.wait_for_url(url)
+    page.wait_for_function("() => !document.querySelector('.md-content').leaving")
+    try:
+        page.wait_for_function(MATH_DONE, timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # math_problems says what is left undone
+    wait_for_math(page)
+    return math_problems(page.evaluate(MATH_STATE))
+
+
+# --- axe-core ------------------------------------------------------------------------------
+
+SERIOUS = {"serious", "critical"}
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_LIGHT = {"resultTypes": ["violations"]}  # every rule axe-core runs by default
+AXE_DARK = {"resultTypes": ["violations"], "runOnly": COLOUR_RULES}  # what the palette changes
+
+# Material's own page chrome, which only a theme override could change: each (rule, element)
+# pair is left out for the reason given, and only for that element. Everything else counts.
+THEME_CHROME = {
+    ("aria-dialog-name", ".md-search"):
+        "Material's search overlay is a role=dialog with no accessible name",
+    ("aria-progressbar-name", ".md-progress"):
+        "the instant-navigation progress bar is a role=progressbar with no accessible name",
+}
+
+def start_axe(page, options, context=None):
+    """Start axe-core on ``page`` (all of it, or ``context``) without waiting for it: see
+    ``axe_violations``. The axe-core script is the one axe-playwright-python bundles."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    page.evaluate("""([context, options]) => {
+      window.axeRun = axe.run(context || document, options).then(r => r.violations);
+    }""", [context, options])
+
+
+LOOK_SAMPLES = 3
+# The palette changes colours only, so the dark pass checks a few elements per look: visible
+# text with its colour, size, weight, opacity, link-or-not and the background behind it.
+# Elements that look alike have the same contrast, and a page has a few dozen looks but
+# thousands of code tokens. It is about three times quicker, and on this site it found every
+# kind of violation the full run found, in both palettes; test_browser.py checks that one odd
+# element among hundreds of look-alikes is still caught.
+MARK_LOOKS = """SAMPLES => {
+  const opacity = new Map(), backdrop = new Map(), looks = new Map();
+  const alpha = e => e ? (opacity.has(e) ? opacity.get(e) : opacity.set(e,
+    +getComputedStyle(e).opacity * alpha(e.parentElement)).get(e)) : 1;
+  const behind = e => {
+    if (!e) return '';
+    if (!backdrop.has(e)) {
+      const s = getComputedStyle(e);
+      backdrop.set(e, s.backgroundImage !== 'none' || s.backgroundColor !== 'rgba(0, 0, 0, 0)'
+        ? s.backgroundColor + s.backgroundImage : behind(e.parentElement));
+    }
+    return backdrop.get(e);
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let text; (text = walker.nextNode());) {
+    const e = text.parentElement;
+    if (!text.nodeValue.trim() || e.closest('mjx-assistive-mml, script, style')) continue;
+    const box = e.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1 || !e.checkVisibility({visibilityProperty: true})) continue;
+    const s = getComputedStyle(e);
+    const look = [s.color, s.fontSize, s.fontWeight, alpha(e), !!e.closest('a'), behind(e)]
+      .join('|');
+    if (!looks.has(look)) looks.set(look, new Set());
+    looks.get(look).add(e);
+  }
+  // axe leaves undecided a text of one or two characters, or of punctuation only, and one
+  // that overflows its scrolling box: the samples are the wordiest texts left whole.
+  const clipped = e => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+        const box = a.getBoundingClientRect(), r = e.getBoundingClientRect();
+        return r.left < box.left || r.right > box.right || r.top < box.top ||
+          r.bottom > box.bottom;
+      }
+    }
+    return false;
+  };
+  const score = e => (clipped(e) ? 0 : 100) +
+    Math.min((e.textContent.match(/[\\p{L}\\p{N}]/gu) || []).length, 12);
+  for (const elements of looks.values()) {
+    const ranked = [...elements].map(e => [score(e), e]).sort((a, b) => b[0] - a[0]);
+    ranked.slice(0, SAMPLES).forEach(([, e]) => e.setAttribute('data-axe-look', ''));
+  }
+  return looks.size;
+}"""
+
+
+def start_dark_axe(page):
+    """Start axe's colour rules on one element of each look the page has (``MARK_LOOKS``)."""
+    if page.evaluate(MARK_LOOKS, LOOK_SAMPLES):
+        start_axe(page, AXE_DARK, {"include": ["[data-axe-look]"]})
+    else:
+        page.evaluate("() => { window.axeRun = Promise.resolve([]); }")
+
+
+def axe_violations(page, path, scheme):
+    """The serious and critical violations of the axe run started on ``page``, one dict per
+    element, theme chrome aside."""
+    found = []
+    for violation in page.evaluate("() => window.axeRun"):
+        if violation["impact"] not in SERIOUS:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(map(str, node["target"]))
+            if (violation["id"], target) in THEME_CHROME:
+                continue
+            checks = node.get("any", []) + node.get("all", []) + node.get("none", [])
+            found.append({
+                "page": path or "(home)", "scheme": scheme, "rule": violation["id"],
+                "impact": violation["impact"], "target": target,
+                "message": checks[0]["message"] if checks else violation["help"],
+            })
+    return found
+
+
+def summary(violations):
+    """One paragraph per kind of violation (rule, palette, message): where, how many, examples."""
+    groups = {}
+    for v in violations:
+        # The same colours at another size or weight are the same problem.
+        message = re.sub(r",? ?font (size: [\d.]+pt \([\d.]+px\)|weight: \w+)", "", v["message"])
+        groups.setdefault((v["rule"], v["impact"], v["scheme"], message), []).append(v)
+    lines = []
+    for (rule, impact, scheme, message), vs in sorted(groups.items()):
+        pages = sorted({v["page"] for v in vs})
+        lines.append(f"{rule} ({impact}), {scheme} palette, {len(vs)} elements on "
+                     f"{len(pages)} pages ({', '.join(pages)}): {message}")
+        lines += [f"    e.g. {v['page']}: {v['target']}" for v in vs[:3]]
+    return "\n".join(lines)
