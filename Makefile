@@ -1,10 +1,12 @@
 # One command to serve the site, one to test everything. Both create .venv and
-# install what they need on first use (Python >= 3.11 and make are all you need).
+# install what they need on first use (Python >= 3.11.5 and make are all you need).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
+# The site generator: MkDocs 1.6.1, or its maintained fork (make serve DOCS=properdocs).
+DOCS ?= mkdocs
 export NO_MKDOCS_2_WARNING := 1
 # A reproducible site: sitemap dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -30,10 +32,10 @@ lock:  ## regenerate requirements.lock (hashes included) from pyproject.toml
 	  --python-version 3.11.5 --generate-hashes --no-header --quiet -o $(LOCK)
 
 serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000/nnlib-docs/
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/$(DOCS) serve -a 127.0.0.1:8000
 
 site: install  ## strict static build into site/
-	$(BIN)/mkdocs build --strict
+	$(BIN)/$(DOCS) build --strict
 
 test: install lint  ## the whole test suite, and the linter
 	$(BIN)/python -m pytest
