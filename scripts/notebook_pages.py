@@ -24,8 +24,9 @@ def clean(html, page, config):
     here: the site serves MathJax 3 itself), a MathJax 2 config and a module
     script that imports Mermaid from a CDN: all three go. Its ~600 KB of inline
     JupyterLab CSS, followed by ``docs/stylesheets/notebooks.css``, moves to one
-    stylesheet shared by every notebook page, named by its hash; a block that is only the Python repr of a list of that same CSS
-    (an mkdocs-jupyter slip) is dropped. The page gets Material's button to
+    stylesheet shared by every notebook page, named by its hash; a block that is
+    only the Python repr of a list of that same CSS (an mkdocs-jupyter slip) is
+    dropped. The page gets Material's button to
     download the .ipynb that ``include_source`` copies beside it.
     """
     def keep_script(match):
