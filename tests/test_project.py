@@ -117,3 +117,15 @@ def test_readme_and_home_page_say_how_a_reader_installs_nnlib():
         assert INSTALL in text, page
     # the URL names this repository, as the site's GitHub link does
     assert "https://github.com/nnlib-docs/nnlib-docs" in (ROOT / "mkdocs.yml").read_text()
+
+
+def test_no_test_module_imports_another_or_conftest():
+    """Shared helpers live in scripts/site_check.py and tests/browser.py, fixtures in conftest."""
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.name}: {n}" for n in names
+                      if re.match(r"tests\.(test_\w+|conftest)$", n)]
+    assert found == []
