@@ -124,8 +124,12 @@ def test_no_test_module_imports_another_or_conftest():
     found = []
     for path in sorted((ROOT / "tests").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
             found += [f"{path.name}: {n}" for n in names
                       if re.match(r"tests\.(test_\w+|conftest)$", n)]
     assert found == []
