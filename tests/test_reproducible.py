@@ -2,8 +2,10 @@
 
 The second build runs in a copy of the project with an empty notebook cache, so every notebook
 is executed again: its outputs (numbers, plots, reprs) must not depend on the run. The figure
-cache is shared (figures' own determinism is tested in test_figures.py). Both builds get the
-same SOURCE_DATE_EPOCH, which MkDocs writes into sitemap.xml as every page's lastmod.
+cache is shared: test_figures.py renders every figure in two processes with no shared cache and
+compares the bytes. Both builds get the same SOURCE_DATE_EPOCH, which MkDocs writes into
+sitemap.xml as every page's lastmod. A ProperDocs build of the same sources must give the same
+site but for the generator tag.
 """
 
 import datetime
