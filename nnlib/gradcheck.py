@@ -1,9 +1,11 @@
 r"""Gradient checking: compare back-propagation with central differences.
 
-For each parameter entry $\theta_i$,
+For each parameter entry $\theta_p$ ($\theta$ is every parameter of the
+network in one vector, and $e_p$ the vector with 1 in position $p$ and 0
+elsewhere),
 
-$$\frac{\partial J}{\partial \theta_i} \approx
-  \frac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon},$$
+$$\frac{\partial J}{\partial \theta_p} \approx
+  \frac{J(\theta + \varepsilon e_p) - J(\theta - \varepsilon e_p)}{2\varepsilon},$$
 
 with error $O(\varepsilon^2)$. Agreement is measured by the relative error
 of [`relative_error`][nnlib.gradcheck.relative_error]; below about $10^{-7}$ the gradients agree.
@@ -89,8 +91,11 @@ def numerical_gradient(f, x, eps=1e-6):
 def numerical_gradients(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
     r"""Central-difference gradients of the mean loss for every parameter.
 
-    $$\frac{\partial J}{\partial W^{[l]}_{ij}} \approx
-      \frac{J(W^{[l]}_{ij} + \varepsilon) - J(W^{[l]}_{ij} - \varepsilon)}{2\varepsilon}$$
+    $$\frac{\partial J}{\partial W^{[l]}_{jr}} \approx
+      \frac{J(W^{[l]}_{jr} + \varepsilon) - J(W^{[l]}_{jr} - \varepsilon)}{2\varepsilon}$$
+
+    for every entry $W^{[l]}_{jr}$ (row $j$, column $r$), and likewise for
+    the biases.
 
     Returns a dict keyed like ``model.gradients()``: ``{"dW1": ..., "db1": ...}``.
     The model's parameters are left exactly as they were. Costs two forward

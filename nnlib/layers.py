@@ -48,7 +48,9 @@ class Dense:
           \sigma_{small} = 0.01.$$
 
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
-        normal (Glorot & Bengio 2010), for tanh and sigmoid. LeCun's
+        normal (Glorot & Bengio 2010), derived for an activation with
+        $g'(0) = 1$ and outputs centred on 0: tanh (not sigmoid, whose slope
+        is at most 1/4 and whose outputs are centred on 1/2). LeCun's
         $\sqrt{1/n_{in}}$ is what some courses call "Xavier".
     seed : int or numpy.random.Generator or None
         Seeds ``np.random.default_rng``; the same seed gives the same $W$.
@@ -56,8 +58,8 @@ class Dense:
     Attributes
     ----------
     W : ndarray
-        The weights $W^{[l]}$, shape ``(n_out, n_in)``: row $i$ holds the
-        weights of unit $i$, one per input.
+        The weights $W^{[l]}$, shape ``(n_out, n_in)``: row $j$ holds the
+        weights of unit $j$, one per input.
     b : ndarray
         The biases $b^{[l]}$, shape ``(n_out, 1)``, zero at the start; added
         to every column of $W A_{prev}$ (broadcast over the $m$ examples).
