@@ -198,7 +198,7 @@ def _near_root(z, plain, root, coeffs, width=0.01):
     Near a root, $g'$ is a difference of two nearly equal terms, and the plain
     formula keeps its absolute but not its relative precision. There
     $g'(z) = \sum_{k \ge 1} c_k d^k$ with $d = z - z_0$ keeps both; ``root``
-    is $z_0$ as a pair ``(hi, lo)`` with $z_0 = hi + lo$ to 32 digits.
+    is $z_0$ as a pair ``(hi, lo)`` with $z_0 = \text{hi} + \text{lo}$ to 32 digits.
     """
     hi, lo = root
     # z - hi is exact near the root; the clip keeps far-away z (and inf) finite.
