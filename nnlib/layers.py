@@ -40,12 +40,12 @@ class Dense:
     init : str, default "he"
         ``"he"``, ``"xavier"``, ``"lecun"`` or ``"small"`` (the keys of
         [`INITS`][nnlib.layers.INITS]): how to draw $W$; $b$ starts at zero.
-        Every entry of $W$ is drawn from $\mathcal{N}(0, \sigma^2)$ with
+        Every entry of $W$ is drawn from $\mathcal{N}(0, \operatorname{std}^2)$ with
 
-        $$\sigma_{\text{he}} = \sqrt{\frac{2}{n_{\text{in}}}}, \quad
-          \sigma_{\text{xavier}} = \sqrt{\frac{2}{n_{\text{in}} + n_{\text{out}}}}, \quad
-          \sigma_{\text{lecun}} = \sqrt{\frac{1}{n_{\text{in}}}}, \quad
-          \sigma_{\text{small}} = 0.01.$$
+        $$\operatorname{std}_{\text{he}} = \sqrt{\frac{2}{n_{\text{in}}}}, \quad
+          \operatorname{std}_{\text{xavier}} = \sqrt{\frac{2}{n_{\text{in}} + n_{\text{out}}}}, \quad
+          \operatorname{std}_{\text{lecun}} = \sqrt{\frac{1}{n_{\text{in}}}}, \quad
+          \operatorname{std}_{\text{small}} = 0.01.$$
 
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
         normal (Glorot & Bengio 2010), derived for an activation with
