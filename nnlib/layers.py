@@ -146,8 +146,13 @@ class Dense:
         $$dZ = dA \odot g'(Z), \quad dW = dZ\, A_{\text{prev}}^{\top}, \quad
           db = \sum_{\text{columns}} dZ, \quad dA_{\text{prev}} = W^{\top} dZ.$$
 
+        For an elementwise $g$; through softmax, which is not elementwise,
+        $dZ$ is the product with its Jacobian
+        ([`Softmax.backward`][nnlib.activations.Softmax.backward]).
         Pass either ``dA`` (shape of ``A``) or, when $dZ$ is already known
-        (the fused output gradient $(A - Y)/m$), ``dZ=`` instead. Stores
+        (the fused output gradient $(A - Y)/m$, or $(A - Y)/N$ over all
+        $N$ entries for binary cross-entropy with several outputs), ``dZ=``
+        instead. Stores
         ``dZ``, ``dW`` and ``db`` and returns ``dA_prev``. There is no
         $1/m$ here: it lives in the loss derivative, so ``dW`` is exactly
         $\partial J/\partial W$ for $J$ the mean loss.
