@@ -5,7 +5,8 @@ Every page, notebook and nnlib docstring is rendered with the site's own Markdow
 (arithmatex marks the math), its math is cut into symbols (single Latin and Greek letters,
 decorated ones such as \\hat{y} and \\mathcal{L} counted apart), and:
 
-- every symbol used is in the symbol table, and the table defines each written form once;
+- every symbol used is in the symbol table, and the table gives each written form one meaning
+  per page (a row whose "Used on" column links pages holds only on those pages);
 - the conventions that can be checked without false alarms hold: the example is the
   superscript (i), never a subscript i, and sums over examples run over i, not j; k is the
   number of classes, never an index; the per-example loss is \\mathcal{L}, not L; J is the
@@ -20,7 +21,6 @@ import inspect
 import pkgutil
 import re
 from functools import cache
-from pathlib import Path
 
 import markdown
 import nbformat
@@ -85,6 +85,7 @@ def formulas(soup):
     return [el.get_text()[2:-2].strip() for el in soup.select(".arithmatex")]
 
 
+@cache
 def pages():
     """{page: its Markdown}: every Markdown page, each notebook's Markdown cells, and on each
     API reference page the docstrings it shows."""
@@ -115,47 +116,29 @@ def pages():
 
 
 @cache
-def symbol_table():
-    """{written form: the symbols it defines}, from the notation page's "Symbol" tables."""
-    table, rows = {}, []
-    for t in render(NOTATION.read_text()).find_all("table"):
-        header = t.find("th")
-        if header is None or header.get_text(strip=True) != "Symbol":
-            continue
-        for row in t.find_all("tr")[1:]:
-            rows.append(formulas(row.find("td")))
-    for row in rows:
-        for written in row:
-            table.setdefault(written, []).append(row)
-    return table
-
-
-def defined():
-    return {s for written in symbol_table() for s in symbols(written)}
-
-
-@cache
 def all_formulas():
     return {name: formulas(render(text)) for name, text in pages().items()}
 
 
 @cache
 def scoped_table():
-    """[(written form, scope)] for every symbol the notation page defines; scope is None for
-    "all pages", else the set of pages (as keys of ``pages()``) its "Used on" cell links to."""
-    entries = []
+    """[(written form, scope, row number)] for every symbol the notation page defines; scope is
+    None for "all pages", else the set of pages (keys of ``pages()``) its "Used on" cell links
+    to."""
+    entries, number = [], 0
     for table in render(NOTATION.read_text()).find_all("table"):
         header = [th.get_text(strip=True) for th in table.find_all("th")]
         if not header or header[0] != "Symbol":
             continue
         scoped = "Used on" in header
         for row in table.find_all("tr")[1:]:
+            number += 1
             cells = row.find_all("td")
             scope = None
             if scoped and (links := cells[header.index("Used on")].find_all("a")):
                 scope = {link["href"].split("#")[0].removesuffix("/") for link in links}
             for written in formulas(cells[0]):
-                entries.append((written, frozenset(scope) if scope else None, id(row)))
+                entries.append((written, frozenset(scope) if scope else None, number))
     return entries
 
 
@@ -194,7 +177,7 @@ def test_the_symbol_table_gives_each_symbol_one_meaning_per_page():
             for b in range(a + 1, len(seen)):
                 if seen[a] is None or seen[b] is None or seen[a] & seen[b]:
                     clashes.append(f"{written}: two meanings on "
-                                   f"{sorted((seen[a] or seen[b] or {'all pages'}))}")
+                                   f"{sorted(seen[a] or seen[b] or {'all pages'})}")
     assert not clashes, "\n".join(clashes)
 
 
