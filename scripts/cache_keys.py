@@ -36,7 +36,7 @@ WHOLE = ".*"  # suffix of a name that stands for every module of a package
 FIGURE_INPUTS = ("scripts.figure_registry", "scripts.style", "scripts.build_figures")
 FIGURE_PACKAGES = ("matplotlib", "numpy", "scipy")
 # Executed notebooks: nnlib in any way, and the notebook code that sets up their kernels.
-NOTEBOOK_INPUTS = ("nnlib" + WHOLE, "scripts.notebook_pages")
+NOTEBOOK_INPUTS = ("nnlib" + WHOLE, "scripts.notebook_pages", "scripts.notebooks")
 NOTEBOOK_PACKAGES = (
     "ipykernel", "matplotlib", "mkdocs-jupyter", "nbclient", "nbconvert", "numpy", "scipy",
 )

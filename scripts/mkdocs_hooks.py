@@ -5,7 +5,6 @@ rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
 process each build, and nothing is written into ``docs/``.
 """
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import cache_keys, notebook_pages  # noqa: E402
+from scripts import cache_keys, notebook_pages, notebooks  # noqa: E402
 
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
@@ -37,7 +36,7 @@ def on_config(config):
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
-    _one_output_block_per_cell()
+    notebooks.configure_kernels()
     base = ROOT / ".cache" / "mkdocs-jupyter"
     current = base / cache_keys.notebook_key()[:16]
     plugin.config["cache_dir"] = str(current)
@@ -45,25 +44,6 @@ def on_config(config):
         if old != current:  # outputs of an older nnlib
             shutil.rmtree(old) if old.is_dir() else old.unlink()
     return config
-
-
-def _one_output_block_per_cell():
-    """Make notebook output independent of timing, so two builds give the same page.
-
-    ipykernel sends print() output on a 0.2 s timer, so on a busy machine one
-    cell's output can arrive as two blocks. The kernels started for this build
-    read an IPython profile that sends it only when the cell ends.
-    """
-    ipython_dir = ROOT / ".cache" / "ipython"
-    profile = ipython_dir / "profile_default"
-    profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.py").write_text(
-        "c.InteractiveShellApp.exec_lines = [\n"
-        "    \"__import__('sys').stdout.flush_interval = 3600\",\n"
-        "    \"__import__('sys').stderr.flush_interval = 3600\",\n"
-        "]\n"
-    )
-    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def on_pre_build(config):
