@@ -198,7 +198,7 @@ def _near_root(z, plain, root, coeffs, width=0.01):
     Near a root, $g'$ is a difference of two nearly equal terms, and the plain
     formula keeps its absolute but not its relative precision. There
     $g'(z) = \sum_{k \ge 1} c_k d^k$ with $d = z - z_0$ keeps both; ``root``
-    is $z_0$ as a pair ``(hi, lo)`` with $z_0 = hi + lo$ to 32 digits.
+    is $z_0$ as a pair ``(hi, lo)`` with $z_0 = \text{hi} + \text{lo}$ to 32 digits.
     """
     hi, lo = root
     # z - hi is exact near the root; the clip keeps far-away z (and inf) finite.
@@ -791,10 +791,10 @@ class Softmax(Activation):
     """
 
     def derivative(self, z):
-        r"""The Jacobian $J_{ij} = \partial s_i / \partial z_j$ of one column $z$.
+        r"""The Jacobian $S$, $S_{jr} = \partial s_j / \partial z_r$, of one column $z$.
 
-        $$J = \operatorname{diag}(s) - s\,s^{\mathsf T}, \qquad
-          J_{ij} = s_i\,(\delta_{ij} - s_j).$$
+        $$S = \operatorname{diag}(s) - s\,s^{\mathsf T}, \qquad
+          S_{jr} = s_j\,(\delta_{jr} - s_r).$$
 
         ``z`` has shape ``(k,)`` or ``(k, 1)``; the result is ``(k, k)``.
         """
@@ -814,9 +814,10 @@ class Softmax(Activation):
     def backward(self, z, dA, axis=0):
         r"""Chain rule through softmax, one column at a time.
 
-        $$dZ = J^{\mathsf T} dA = s \odot \Bigl(dA - \textstyle\sum_i s_i\, dA_i\Bigr)$$
+        $$dz = S^{\mathsf T} da = s \odot \Bigl(da - \textstyle\sum_j s_j\, da_j\Bigr)$$
 
-        (the sum along ``axis``; $J$ is symmetric), for every column at once.
+        for each column $da$ of ``dA`` (the sum along ``axis``; the Jacobian
+        $S$ is symmetric), for every column at once.
         """
         x = as_float_array(z, "softmax.backward: z")
         dA = as_float_array(dA, "softmax.backward: dA")
@@ -841,11 +842,11 @@ class Softmax(Activation):
 def softmax(z, axis=0):
     r"""Softmax along ``axis`` (the classes).
 
-    $$s_i = \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}},
-      \quad m = \max_j z_j; \qquad
-      \frac{\partial s_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j).$$
+    $$s_j = \frac{e^{z_j}}{\sum_r e^{z_r}} = \frac{e^{z_j - z_{\max}}}{\sum_r e^{z_r - z_{\max}}},
+      \quad z_{\max} = \max_r z_r; \qquad
+      \frac{\partial s_j}{\partial z_r} = s_j\,(\delta_{jr} - s_r).$$
 
-    Subtracting the column maximum $m$ changes nothing mathematically but
+    Subtracting the column maximum $z_{\max}$ changes nothing mathematically but
     makes every exponent $\le 0$: no overflow, and the largest term is 1.
     Infinite entries take their limits: in a column with $+\infty$ entries
     they share the probability equally and the rest get 0 (PyTorch gives NaN

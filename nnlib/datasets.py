@@ -20,8 +20,10 @@ __all__ = ["blobs", "circles", "moons", "one_hot", "spiral", "xor"]
 def one_hot(labels, k=None):
     r"""One-hot columns from integer class labels.
 
-    $$Y_{ij} = \begin{cases} 1 & \text{if example } j \text{ has class } i \\
+    $$y^{(i)}_j = \begin{cases} 1 & \text{if example } i \text{ has class } j \\
                              0 & \text{otherwise} \end{cases}$$
+
+    ($y^{(i)}_j$ is row $j$, column $i$ of ``Y``.)
 
     ``labels`` has shape ``(m,)`` or ``(1, m)`` with values in
     ``0, ..., k-1``; ``k`` defaults to ``max(labels) + 1``. Returns a float

@@ -1,9 +1,11 @@
 r"""Gradient checking: compare back-propagation with central differences.
 
-For each parameter entry $\theta_i$,
+For each parameter entry $\theta_p$ ($\theta$ is every parameter of the
+network in one vector, and $\mathbf{e}_p$ the vector with 1 in position $p$ and 0
+elsewhere),
 
-$$\frac{\partial J}{\partial \theta_i} \approx
-  \frac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon},$$
+$$\frac{\partial J}{\partial \theta_p} \approx
+  \frac{J(\theta + \varepsilon \mathbf{e}_p) - J(\theta - \varepsilon \mathbf{e}_p)}{2\varepsilon},$$
 
 with error $O(\varepsilon^2)$. Agreement is measured by the relative error
 of [`relative_error`][nnlib.gradcheck.relative_error]; below about $10^{-7}$ the gradients agree.
@@ -58,7 +60,7 @@ def relative_error(analytic, numeric):
 def numerical_gradient(f, x, eps=1e-6):
     r"""Central-difference gradient of a scalar function ``f`` at the array ``x``.
 
-    $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}$$
+    $$\frac{\partial f}{\partial x_p} \approx \frac{f(x + \varepsilon \mathbf{e}_p) - f(x - \varepsilon \mathbf{e}_p)}{2\varepsilon}$$
 
     ``x`` is a float array, perturbed in place one entry at a time (and
     restored exactly), so ``f`` may also read it from elsewhere, e.g. a
@@ -89,8 +91,11 @@ def numerical_gradient(f, x, eps=1e-6):
 def numerical_gradients(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
     r"""Central-difference gradients of the mean loss for every parameter.
 
-    $$\frac{\partial J}{\partial W^{[l]}_{ij}} \approx
-      \frac{J(W^{[l]}_{ij} + \varepsilon) - J(W^{[l]}_{ij} - \varepsilon)}{2\varepsilon}$$
+    $$\frac{\partial J}{\partial W^{[l]}_{jr}} \approx
+      \frac{J(W^{[l]}_{jr} + \varepsilon) - J(W^{[l]}_{jr} - \varepsilon)}{2\varepsilon}$$
+
+    for every entry $W^{[l]}_{jr}$ (row $j$, column $r$), and likewise for
+    the biases.
 
     Returns a dict keyed like ``model.gradients()``: ``{"dW1": ..., "db1": ...}``.
     The model's parameters are left exactly as they were. Costs two forward
@@ -117,8 +122,8 @@ def numerical_gradients(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
 def check_network(model, X, Y, *, loss="binary_cross_entropy", eps=1e-6):
     r"""Relative error of back-propagation against central differences.
 
-    $$\text{error} = \frac{\lVert dW_{backprop} - dW_{numeric} \rVert_2}
-      {\lVert dW_{backprop} \rVert_2 + \lVert dW_{numeric} \rVert_2}$$
+    $$\text{error} = \frac{\lVert dW_{\text{backprop}} - dW_{\text{numeric}} \rVert_2}
+      {\lVert dW_{\text{backprop}} \rVert_2 + \lVert dW_{\text{numeric}} \rVert_2}$$
 
     Returns ``{"W1": error, "b1": error, ..., "overall": error}``: one
     [`relative_error`][nnlib.gradcheck.relative_error] per parameter, and one

@@ -2,11 +2,11 @@ r"""A fully connected layer: forward and backward propagation for one layer.
 
 Examples are columns. A layer with ``n_in`` inputs and ``n_out`` units holds
 
-$$W \in \mathbb{R}^{n_{out} \times n_{in}}, \qquad b \in \mathbb{R}^{n_{out} \times 1},$$
+$$W \in \mathbb{R}^{n_{\text{out}} \times n_{\text{in}}}, \qquad b \in \mathbb{R}^{n_{\text{out}} \times 1},$$
 
 and for a batch ``A_prev`` of shape ``(n_in, m)`` computes
 
-$$Z = W A_{prev} + b, \qquad A = g(Z).$$
+$$Z = W A_{\text{prev}} + b, \qquad A = g(Z).$$
 """
 
 import numpy as np
@@ -26,7 +26,7 @@ INITS = {
 
 
 class Dense:
-    r"""A fully connected layer $A = g(W A_{prev} + b)$.
+    r"""A fully connected layer $A = g(W A_{\text{prev}} + b)$.
 
     Parameters
     ----------
@@ -42,31 +42,33 @@ class Dense:
         [`INITS`][nnlib.layers.INITS]): how to draw $W$; $b$ starts at zero.
         Every entry of $W$ is drawn from $\mathcal{N}(0, \sigma^2)$ with
 
-        $$\sigma_{he} = \sqrt{\frac{2}{n_{in}}}, \quad
-          \sigma_{xavier} = \sqrt{\frac{2}{n_{in} + n_{out}}}, \quad
-          \sigma_{lecun} = \sqrt{\frac{1}{n_{in}}}, \quad
-          \sigma_{small} = 0.01.$$
+        $$\sigma_{\text{he}} = \sqrt{\frac{2}{n_{\text{in}}}}, \quad
+          \sigma_{\text{xavier}} = \sqrt{\frac{2}{n_{\text{in}} + n_{\text{out}}}}, \quad
+          \sigma_{\text{lecun}} = \sqrt{\frac{1}{n_{\text{in}}}}, \quad
+          \sigma_{\text{small}} = 0.01.$$
 
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
-        normal (Glorot & Bengio 2010), for tanh and sigmoid. LeCun's
-        $\sqrt{1/n_{in}}$ is what some courses call "Xavier".
+        normal (Glorot & Bengio 2010), derived for an activation with
+        $g'(0) = 1$ and outputs centred on 0: tanh (not sigmoid, whose slope
+        is at most 1/4 and whose outputs are centred on 1/2). LeCun's
+        $\sqrt{1/n_{\text{in}}}$ is what some courses call "Xavier".
     seed : int or numpy.random.Generator or None
         Seeds ``np.random.default_rng``; the same seed gives the same $W$.
 
     Attributes
     ----------
     W : ndarray
-        The weights $W^{[l]}$, shape ``(n_out, n_in)``: row $i$ holds the
-        weights of unit $i$, one per input.
+        The weights $W^{[l]}$, shape ``(n_out, n_in)``: row $j$ holds the
+        weights of unit $j$, one per input.
     b : ndarray
         The biases $b^{[l]}$, shape ``(n_out, 1)``, zero at the start; added
-        to every column of $W A_{prev}$ (broadcast over the $m$ examples).
+        to every column of $W A_{\text{prev}}$ (broadcast over the $m$ examples).
     A_prev : ndarray or None
         The input of the last [`forward`][nnlib.layers.Dense.forward], shape
         ``(n_in, m)``; [`backward`][nnlib.layers.Dense.backward] needs it for
-        $dW = dZ\, A_{prev}^{\top}$. None before the first forward.
+        $dW = dZ\, A_{\text{prev}}^{\top}$. None before the first forward.
     Z : ndarray or None
-        The pre-activation $Z = W A_{prev} + b$ of the last forward, shape
+        The pre-activation $Z = W A_{\text{prev}} + b$ of the last forward, shape
         ``(n_out, m)``; backward needs it for $g'(Z)$.
     A : ndarray or None
         The output $A = g(Z)$ of the last forward, shape ``(n_out, m)``.
@@ -108,7 +110,7 @@ class Dense:
         self.dZ = self.dW = self.db = None
 
     def forward(self, A_prev):
-        r"""Forward propagation: $Z = W A_{prev} + b$, $A = g(Z)$.
+        r"""Forward propagation: $Z = W A_{\text{prev}} + b$, $A = g(Z)$.
 
         ``A_prev`` has shape ``(n_in, m)``; returns ``A``, shape
         ``(n_out, m)``. Keeps ``A_prev``, ``Z`` and ``A`` for
@@ -139,10 +141,10 @@ class Dense:
         return self.A
 
     def backward(self, dA=None, *, dZ=None):
-        r"""Backward propagation: from $dA = \partial J/\partial A$ to $dA_{prev}$.
+        r"""Backward propagation: from $dA = \partial J/\partial A$ to $dA_{\text{prev}}$.
 
-        $$dZ = dA \odot g'(Z), \quad dW = dZ\, A_{prev}^{\top}, \quad
-          db = \sum_{\text{columns}} dZ, \quad dA_{prev} = W^{\top} dZ.$$
+        $$dZ = dA \odot g'(Z), \quad dW = dZ\, A_{\text{prev}}^{\top}, \quad
+          db = \sum_{\text{columns}} dZ, \quad dA_{\text{prev}} = W^{\top} dZ.$$
 
         Pass either ``dA`` (shape of ``A``) or, when $dZ$ is already known
         (the fused output gradient $(A - Y)/m$), ``dZ=`` instead. Stores

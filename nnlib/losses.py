@@ -158,13 +158,15 @@ def _check_bce(name, A, Y):
 def binary_cross_entropy(A, Y):
     r"""Binary cross-entropy, the mean over all entries of ``A``.
 
-    $$J = -\frac{1}{N} \sum_{i,j} \Bigl( y_{ij} \log a_{ij}
-          + (1 - y_{ij}) \log (1 - a_{ij}) \Bigr),
+    $$J = -\frac{1}{N} \sum_{i,j} \Bigl( y^{(i)}_j \log a^{(i)}_j
+          + (1 - y^{(i)}_j) \log (1 - a^{(i)}_j) \Bigr),
       \qquad
-      \frac{\partial J}{\partial a_{ij}} = \frac{1}{N}\,
-          \frac{a_{ij} - y_{ij}}{a_{ij}(1 - a_{ij})}$$
+      \frac{\partial J}{\partial a^{(i)}_j} = \frac{1}{N}\,
+          \frac{a^{(i)}_j - y^{(i)}_j}{a^{(i)}_j(1 - a^{(i)}_j)}$$
 
-    where $N$ is the number of entries; for one output unit, $N = m$.
+    where $a^{(i)}_j$ is row $j$ (output unit), column $i$ (example) of
+    ``A``, and $N = n^{[L]} m$ is the number of entries; for one output
+    unit, $N = m$.
     ``A`` holds probabilities and ``Y`` labels (0 or 1, or soft labels),
     both in $[0, 1]$. ``A`` is clipped to ``[EPS, 1 - EPS]`` (``EPS`` =
     1e-12) before the logs and in the derivative, so a saturated sigmoid
@@ -218,11 +220,12 @@ def _check_ce(name, A, Y):
 def cross_entropy(A, Y):
     r"""Categorical cross-entropy for softmax outputs, classes on rows.
 
-    $$J = -\frac{1}{m} \sum_{j=1}^{m} \sum_{i=1}^{k} y_{ij} \log a_{ij},
+    $$J = -\frac{1}{m} \sum_{i=1}^{m} \sum_{j=1}^{k} y^{(i)}_j \log a^{(i)}_j,
       \qquad
-      \frac{\partial J}{\partial a_{ij}} = -\frac{1}{m}\,\frac{y_{ij}}{a_{ij}}$$
+      \frac{\partial J}{\partial a^{(i)}_j} = -\frac{1}{m}\,\frac{y^{(i)}_j}{a^{(i)}_j}$$
 
-    ``A`` and ``Y`` have shape ``(k, m)``: ``k`` classes, ``m`` examples.
+    ``A`` and ``Y`` have shape ``(k, m)``: ``k`` classes, ``m`` examples;
+    $a^{(i)}_j$ is row $j$ (class), column $i$ (example).
     Every column of ``Y`` is one-hot (or a probability vector). ``A`` is
     clipped to ``[EPS, 1]`` before the log and in the derivative.
 
@@ -267,11 +270,12 @@ def _(A, Y):
 def mse(A, Y):
     r"""Mean squared error, the mean over all entries of ``A``.
 
-    $$J = \frac{1}{N} \sum_{i,j} (a_{ij} - y_{ij})^2,
+    $$J = \frac{1}{N} \sum_{i,j} (a^{(i)}_j - y^{(i)}_j)^2,
       \qquad
-      \frac{\partial J}{\partial a_{ij}} = \frac{2}{N} (a_{ij} - y_{ij})$$
+      \frac{\partial J}{\partial a^{(i)}_j} = \frac{2}{N} (a^{(i)}_j - y^{(i)}_j)$$
 
-    where $N$ is the number of entries ($N = m$ for one output unit). No
+    where $a^{(i)}_j$ is row $j$, column $i$ of ``A``, and $N = n^{[L]} m$
+    is the number of entries ($N = m$ for one output unit). No
     factor $\frac12$: this is the mean of the squared errors, as in
     ``torch.nn.MSELoss``.
 

@@ -77,7 +77,7 @@ def sgd(
     examples (the last one may be smaller). With momentum $\beta$ each
     parameter keeps a velocity $v$, starting at 0:
 
-    $$v \leftarrow \beta\, v + \nabla_\theta J_{batch}, \qquad
+    $$v \leftarrow \beta\, v + \nabla_\theta J_{\text{batch}}, \qquad
       \theta \leftarrow \theta - \alpha\, v$$
 
     (the form PyTorch uses); $\beta = 0$ is plain SGD. Returns one float per
