@@ -19,8 +19,10 @@ with SymPy's LaTeX parser (ANTLR backend) after this normalisation:
 - a ``cases`` environment becomes a ``Piecewise``: each row ``value & condition``,
   the condition read after dropping ``\text{if }`` (chains such as ``-3 < z < 3``
   allowed), ``\text{otherwise}`` meaning "every other z";
-- subscripts that index (``z_i``, ``a_{ij}``, ``y_{c_j j}``) become ``Indexed``
-  objects, so ``\sum_{j=1}^{k}`` sums over them once the sizes are known;
+- subscripts that index (``z_i``, ``\delta_{jr}``) become ``Indexed`` objects, and
+  so do entries ``a^{(i)}_j`` (row j, example i; ``a^{(i)}`` is row 1) and layer sizes
+  ``n^{[L]}`` (``n_layer[L]``), so ``\sum_{j=1}^{k}`` sums over them once the sizes
+  are known; ``\delta`` is Kronecker's;
 - ``e`` is Euler's number, ``\pi`` is pi, and the functions of :data:`KNOWN` (sigma,
   Phi, ...) have their textbook definitions, their primes by differentiation.
 
@@ -218,6 +220,34 @@ def _indices_to_calls(t):
     return _SUB.sub(repl, t)
 
 
+# --- superscripts: the example (i) and the layer [l] ---------------------------------
+
+_TOKEN = r"(?<![\\a-zA-Z])(?P<name>\\?[a-zA-Z]+?)"
+_ROW = r"(?P<row>\{[^{}]*\}|[a-zA-Z])"
+_EXAMPLE = r"\^\{\((?P<ex>[a-zA-Z])\)\}"
+_ENTRY = [
+    re.compile(_TOKEN + _EXAMPLE + "_" + _ROW),  # a^{(i)}_j
+    re.compile(_TOKEN + "_" + _ROW + _EXAMPLE),  # a_j^{(i)}
+    re.compile(_TOKEN + _EXAMPLE + r"(?!_)"),  # a^{(i)}: row 1 (one output unit)
+]
+_LAYER = re.compile(_TOKEN + r"\^\{\[(?P<layer>[^\[\]{}]*)\]\}")
+
+
+def _superscripts_to_calls(t):
+    r"""``a^{(i)}_j`` -> ``\IXa(j, i)`` (row j, column i); ``n^{[L]}`` -> ``\LAYn(L)``."""
+    t = _LAYER.sub(lambda m: rf"\LAY{m['name'].lstrip(chr(92))}({m['layer']})", t)
+    while True:
+        for pattern in _ENTRY:
+            m = pattern.search(t)
+            if m:
+                row = (m.groupdict().get("row") or "1").strip("{}")
+                name = m["name"].lstrip("\\")
+                t = t[:m.start()] + rf"\IX{name}({row}, {m['ex']})" + t[m.end():]
+                break
+        else:
+            return t
+
+
 # --- cases -------------------------------------------------------------------
 
 
@@ -281,7 +311,7 @@ def parse(tex, variables=(), functions=None):
     """
     functions = {**KNOWN, **(functions or {})}
     placeholders = {}
-    t = _cases(normalise(tex), placeholders)
+    t = _cases(_superscripts_to_calls(normalise(tex)), placeholders)
     t = _indices_to_calls(t)
     expr = _parse_plain(t)
     pieces = {
@@ -313,6 +343,8 @@ def _finish(expr, variables, functions):
                 return sp.KroneckerDelta(*args)
             if name.startswith("IX"):
                 return sp.IndexedBase(name[2:])[tuple(args)]
+            if name.startswith("LAY"):
+                return sp.IndexedBase(name[3:] + "_layer")[tuple(args)]
             if name in functions:
                 return functions[name](*args)
             if name.endswith("'") and name[:-1] in functions:

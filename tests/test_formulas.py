@@ -11,9 +11,9 @@ tests/formula_tex.py and README.md). Each marked name is checked here:
   (``\alpha`` is ``alpha``, ``\beta`` is ``beta``); SELU's fixed ``\alpha`` and
   ``\lambda`` are ``SELU_ALPHA`` and ``SELU_SCALE``. An equation ``u = ...`` in a
   marked block defines ``u`` for the page's later marked blocks.
-- softmax: ``s_i = ...`` for every class i of several columns z, and
-  ``\partial s_i / \partial z_j = ...`` with ``s_i`` taken from the page's own
-  definition.
+- softmax: ``s_j = ...`` for every class j of several columns z, and the
+  Jacobian's ``S_{jr} = \partial s_j / \partial z_r = ...`` with ``s_j`` taken from
+  the page's own definition (any index letters; k is the number of classes).
 
 A marked formula that cannot be read fails; so does a registry entry without
 exactly one marked definition on the site.
@@ -169,6 +169,8 @@ def _exact(value):
     while digits <= 25600:
         with mp.workdps(digits):
             now = value()
+            if now is None or mp.isnan(now):
+                raise ValueError("no case of the formula applies here")
             if previous is not None:
                 if now != 0 and abs(now - previous) <= abs(now) * mp.mpf(10) ** -30:
                     return now
@@ -223,30 +225,62 @@ def test_activation_formula_matches_nnlib(entry):
 
 # --- softmax -------------------------------------------------------------------
 
+_SOFTMAX_NAMES = {
+    False: [r"s_(?P<a>[a-z])", r"\\operatorname\{softmax\}\(z\)_(?P<a>[a-z])"],
+    True: [r"[SJ]_\{(?P<a>[a-z])(?P<b>[a-z])\}",
+           r"\\frac\{\\partial s_(?P<a>[a-z])\}\{\\partial z_(?P<b>[a-z])\}"],
+}
+"""How a page names softmax's entry s_a, and its Jacobian's entry (a, b)."""
+
+
+def _softmax_name(tex, derivative):
+    """The free indices if ``tex`` names a softmax (or Jacobian) entry, else None."""
+    tex = re.sub(r"\s+", " ", tex.strip())
+    for pattern in _SOFTMAX_NAMES[derivative]:
+        m = re.fullmatch(pattern.replace(" ", r"\s*"), tex)
+        if m:
+            return [sp.Symbol(v) for v in m.groups()]
+    return None
+
+
+def _softmax_sides(block, target):
+    """The clause defining ``target``, its free indices, and its formulas (names dropped)."""
+    clause = _defining_clause(
+        block, target, lambda lhs: _softmax_name(lhs, target.derivative) is not None
+    )
+    indices = _softmax_name(clause.lhs, target.derivative)
+    names = {v.name for v in indices} | {"k"}
+    kept = [r for r in clause.rhs if _softmax_name(r, target.derivative) is None]
+    return clause, indices, kept, [parse(r, names) for r in kept]
+
 
 def _softmax_definition(page):
-    """The parsed right sides of the page's ``s_i = ...``, and the block."""
+    """The page's marked ``s_a = ...`` as a function of its free index ``a``."""
     found = [(b, t) for b, t in _entries("activations")
              if t.name == "softmax" and not t.derivative and b.page == page]
     if len(found) != 1:
         raise FormulaError(f"{page}: expected one marked definition of softmax, found {len(found)}")
-    block = found[0][0]
-    clause = _defining_clause(block, found[0][1], lambda lhs: lhs.strip() == "s_i")
-    rhs = [r for r in clause.rhs if not r.lstrip().startswith(r"\operatorname{softmax}")]
-    return block, clause, rhs
+    _, (a,), _, sides = _softmax_sides(*found[0])
+    return lambda n: sides[0].subs(a, n)
 
 
-def _column_values(expr, z, k):
-    """``expr`` (in z_1..z_k, i, j, k) at the column ``z``, as a function of (i, j)."""
-    zb, i, j, kk = sp.IndexedBase("z"), *sp.symbols("i j k")
+def _with_s(expr, s_at):
+    """``expr`` with every ``s[n]`` replaced by the page's own ``s_n``."""
+    sb = sp.IndexedBase("s")
+    return expr.xreplace({e: s_at(e.indices[0]) for e in expr.atoms(sp.Indexed) if e.base == sb})
+
+
+def _column_values(expr, indices, z):
+    """``expr`` (in z_1..z_k, its free indices and k) at the column ``z``, at given indices."""
+    k, zb = len(z), sp.IndexedBase("z")
     entries = sp.symbols(f"z1:{k + 1}")
     column = [mp.mpf(x) for x in z]  # floats convert exactly
 
-    def at(ii, jj=1):
-        e = expr.subs({kk: k, i: ii, j: jj}).doit()
+    def at(*where):
+        e = expr.subs({sp.Symbol("k"): k, **dict(zip(indices, where))}).doit()
         e = e.xreplace({zb[n + 1]: entries[n] for n in range(k)})
         f = sp.lambdify(entries, e, modules="mpmath")
-        return _exact(lambda: f(*column))
+        return float(_exact(lambda: f(*column)))
 
     return at
 
@@ -257,37 +291,111 @@ SOFTMAX = [e for e in _entries("activations") if e[1].name == "softmax"]
 @pytest.mark.parametrize("entry", SOFTMAX, ids=_id)
 def test_softmax_formula_matches_nnlib(entry):
     block, target = entry
-    _, definition, s_sides = _softmax_definition(block.page)
-    indices = ["i", "j", "k"]
-    if not target.derivative:
-        clause, sides = definition, [parse(r, indices) for r in s_sides]
-    else:
-        clause = _defining_clause(
-            block, target,
-            lambda lhs: lhs.replace(" ", "") in (r"\frac{\partials_i}{\partialz_j}", "J_{ij}"),
-        )
-        s = parse(s_sides[0], indices)
-        sides = [_with_s(parse(r, indices), s) for r in clause.rhs]
-    for side, tex in zip(sides, clause.rhs):
+    clause, indices, texs, sides = _softmax_sides(block, target)
+    if target.derivative:
+        s_at = _softmax_definition(block.page)
+        sides = [_with_s(side, s_at) for side in sides]
+    for side, tex in zip(sides, texs):
         for z in SOFTMAX_COLUMNS:
-            k = len(z)
-            at = _column_values(side, z, k)
+            at, k = _column_values(side, indices, z), len(z)
             if target.derivative:
-                want = np.array([[float(at(a, b)) for b in range(1, k + 1)] for a in range(1, k + 1)])
+                want = np.array([[at(a, b) for b in range(1, k + 1)] for a in range(1, k + 1)])
                 got = act.softmax.derivative(np.array(z))
             else:
-                want = np.array([float(at(a)) for a in range(1, k + 1)])
+                want = np.array([at(a) for a in range(1, k + 1)])
                 got = act.softmax(np.array(z))
             if not np.allclose(got, want, rtol=RTOL, atol=1e-300):
                 _fail(block, tex, f"for z = {z} the page gives {want.tolist()}, "
                       f"nnlib's {target.key} gives {got.tolist()}")
 
 
-def _with_s(expr, s):
-    """``expr`` with every ``s[n]`` replaced by the page's ``s_i`` at ``i = n``."""
-    sb, i = sp.IndexedBase("s"), sp.Symbol("i")
-    return expr.xreplace({e: s.subs(i, e.indices[0]) for e in expr.atoms(sp.Indexed)
-                          if e.base == sb})
+# --- losses ----------------------------------------------------------------------
+
+
+def _loss_data():
+    """(loss name, A, Y) cases: one and several output rows, hard and soft labels."""
+    rng = np.random.default_rng(9)
+    bce = [(rng.uniform(0.02, 0.98, (1, m)), rng.integers(0, 2, (1, m)).astype(float))
+           for m in (1, 5)]
+    bce.append((rng.uniform(0.02, 0.98, (1, 4)), rng.uniform(0, 1, (1, 4))))  # soft labels
+    mse = [(rng.normal(size=shape), rng.normal(size=shape)) for shape in ((1, 5), (3, 4))]
+    ce = []
+    for k, m in ((2, 5), (3, 4)):
+        Z = rng.normal(scale=2, size=(k, m))
+        A = np.exp(Z) / np.exp(Z).sum(axis=0)
+        ce.append((A, np.eye(k)[rng.integers(0, k, m)].T))
+    return {"binary_cross_entropy": bce, "mse": mse, "cross_entropy": ce}
+
+
+_DERIVATIVE_LHS = re.compile(r"\\frac\{\\partial J\}\{\\partial (?P<entry>.+)\}")
+_ENTRY_INDICES = [  # (example, row) index letters of an entry a^{(i)}_j, a_j^{(i)}, a^{(i)}
+    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))"),
+    re.compile(r"a_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))\^\{\((?P<ex>[a-z])\)\}"),
+    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}"),
+]
+
+
+def _loss_lhs(lhs, derivative):
+    """For ``J``: []; for ``\\partial J / \\partial a^{(i)}_j``: [row, example] symbols."""
+    lhs = lhs.strip()
+    if not derivative:
+        return [] if lhs == "J" else None
+    m = _DERIVATIVE_LHS.fullmatch(lhs)
+    if not m:
+        return None
+    for pattern in _ENTRY_INDICES:
+        e = pattern.fullmatch(m["entry"].strip())
+        if e:
+            row = e.groupdict().get("row") or e.groupdict().get("row1")
+            return [sp.Symbol(row) if row else sp.Integer(1), sp.Symbol(e["ex"])]
+    return None
+
+
+def _indexed_value(expr, arrays, sizes):
+    """``expr`` with sizes substituted, sums expanded and entries taken from ``arrays``
+    (1-based row, column), evaluated with mpmath."""
+    e = expr.subs(sizes).doit()
+    c = sp.IndexedBase("c")  # c^{(i)}: the true class of example i, from Y
+    e = e.xreplace({x: int(np.argmax(arrays["y"][:, x.indices[1] - 1])) + 1
+                    for x in e.atoms(sp.Indexed) if x.base == c})
+    entries = sorted(e.atoms(sp.Indexed), key=str)
+    names = sp.symbols(f"v0:{len(entries)}")
+    f = sp.lambdify(names, e.xreplace(dict(zip(entries, names))), modules="mpmath")
+    values = [mp.mpf(arrays[x.base.label.name][int(x.indices[0]) - 1, int(x.indices[1]) - 1])
+              for x in entries]
+    return float(_exact(lambda: f(*values)))
+
+
+LOSSES = _entries("losses")
+
+
+@pytest.mark.parametrize("entry", LOSSES, ids=_id)
+def test_loss_formula_matches_nnlib(entry):
+    block, target = entry
+    loss = losses.LOSSES[target.name]
+    clause = _defining_clause(
+        block, target, lambda lhs: _loss_lhs(lhs, target.derivative) is not None
+    )
+    free = _loss_lhs(clause.lhs, target.derivative)
+    names = {"m", "N", "k", "L", *(v.name for v in free if isinstance(v, sp.Symbol))}
+    for tex in clause.rhs:
+        side = parse(tex, names)
+        for A, Y in _loss_data()[target.name]:
+            n, m = A.shape
+            sizes = {sp.Symbol("m"): m, sp.Symbol("N"): n * m, sp.Symbol("k"): n,
+                     sp.IndexedBase("n_layer")[sp.Symbol("L")]: n}
+            arrays = {"a": A, "y": Y}
+            if target.derivative:
+                want = np.array([[
+                    _indexed_value(side.subs(dict(zip(free, (r, c)))), arrays, sizes)
+                    for c in range(1, m + 1)] for r in range(1, n + 1)])
+                got = loss.derivative(A, Y)
+            else:
+                want, got = _indexed_value(side, arrays, sizes), loss(A, Y)
+            if not np.allclose(got, want, rtol=RTOL, atol=0):
+                _fail(block, tex, f"for A = {A.tolist()}, Y = {Y.tolist()} the page gives "
+                      f"{np.asarray(want).tolist()}, nnlib's {target.key} gives "
+                      f"{np.asarray(got).tolist()}")
 
 
 # --- the marked set is complete -------------------------------------------------
