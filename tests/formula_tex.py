@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import sympy as sp
 from sympy.parsing.latex import parse_latex
 
@@ -370,3 +371,113 @@ def _summation_indices(expr):
     return {
         limit[0].name for s in expr.atoms(sp.Sum) for limit in s.limits
     }
+
+
+# --- matrix equations ----------------------------------------------------------------
+
+_MATRIX = re.compile(
+    r"(?<![\\a-zA-Z])(?P<hat>\\hat\{)?(?P<name>d?[A-Za-z])\}?"
+    r"(?:\^\{\[(?P<layer>[^\]]+)\](?P<after>[^{}]*)\}|\^\{(?P<bare>\\top)\}|\^(?P<bare2>\\top))?"
+)
+
+
+@dataclass
+class Term:
+    r"""One matrix in a formula: ``dW^{[2]}``, ``A^{[1]\top}``, ``g^{[1]\prime}``, ``dz^{[2](i)}``."""
+
+    name: str
+    layer: str | None
+    transposed: bool = False
+    prime: bool = False  # g^{[l]\prime}: the activation's derivative
+    column: str | None = None  # dz^{[l](i)}: column i of dZ^{[l]}
+
+
+def parse_matrix(tex, scalars=("m",)):
+    r"""A matrix equation side as a SymPy expression of placeholders, and what each stands for.
+
+    Every matrix (``W^{[l]}``, ``X``, ``\hat{Y}``, ``A^{[l-1]\top}``) becomes a
+    placeholder symbol, every ``g^{[l]}`` a placeholder function and ``\odot`` the
+    symbol ``ODOT``, named in the order they appear so that :func:`evaluate_matrix`
+    multiplies matrices in the page's order (SymPy sorts the factors of a product
+    by name). ``scalars`` are the allowed scalar symbols.
+    """
+    t = normalise(tex).replace(r"\odot", r" \ODOT ")
+    table, out, pos = {}, [], 0
+    for m in _MATRIX.finditer(t):
+        name = m["name"]
+        if not (m["layer"] or m["bare"] or m["bare2"] or name in ("X", "Y", "x", "y")):
+            continue  # a scalar letter such as m
+        if m["hat"]:
+            name += "hat"
+        after = m["after"] or ""
+        key = f"M{_code(len(table))}"
+        column = re.fullmatch(r"\s*\((?P<i>[a-z])\)\s*", after)
+        table[key] = Term(name, m["layer"], transposed=bool(m["bare"] or m["bare2"]) or r"\top" in after,
+                          prime=r"\prime" in after or "'" in after, column=column and column["i"])
+        call = f"({column['i']})" if column else ""
+        out.append(t[pos:m.start()] + f" \\{key}{call} ")
+        pos = m.end()
+    t = "".join(out) + t[pos:]
+    expr = _parse_plain(t)
+    calls = {k for k, term in table.items() if term.name == "g" or term.column}
+    allowed = set(scalars) | (set(table) - calls) | {"ODOT"} | {
+        term.column for term in table.values() if term.column
+    }
+    return _finish(expr, allowed, {**KNOWN, **{k: sp.Function(k) for k in calls}}), table
+
+
+def _code(n):
+    """0 -> 'aaa', 1 -> 'aab', ...: names that sort in the order they were made."""
+    letters = ""
+    for _ in range(3):
+        n, r = divmod(n, 26)
+        letters = chr(ord("a") + r) + letters
+    return letters
+
+
+def evaluate_matrix(expr, table, value):
+    """Evaluate ``parse_matrix``'s expression with NumPy.
+
+    ``value(term)`` gives a placeholder's array (a function for ``g``); a product
+    of matrices is a matrix product in the page's order, or elementwise when it
+    has ``\\odot``; ``\\sum_{i=1}^{m}`` adds its term for each i; a power of a matrix
+    or ``e^{...}`` is elementwise (the pages write no matrix inverse).
+    """
+    def order(e):
+        keys = [str(s) for s in e.free_symbols if str(s) in table]
+        keys += [type(f).__name__ for f in e.atoms(sp.core.function.AppliedUndef)]
+        return min(keys) if keys else ""
+
+    def ev(e):
+        if isinstance(e, sp.Symbol) and e.name in table:
+            return value(table[e.name])
+        if isinstance(e, sp.core.function.AppliedUndef):
+            term = table[type(e).__name__]
+            if term.column:
+                return value(term)(int(ev(e.args[0])))
+            return value(term)(ev(e.args[0]))
+        if e.is_Number:
+            return float(e)
+        if isinstance(e, sp.Add):
+            return sum(ev(a) for a in e.args)
+        if isinstance(e, sp.Mul):
+            factors = [a for a in e.args if a != sp.Symbol("ODOT")]
+            scalars = [ev(a) for a in factors if not order(a)]
+            matrices = sorted((a for a in factors if order(a)), key=order)
+            out = np.prod(scalars) if scalars else 1.0
+            if len(e.args) != len(factors):  # A \odot B
+                return out * np.prod([ev(a) for a in matrices], axis=0)
+            product = None
+            for a in matrices:
+                product = ev(a) if product is None else product @ ev(a)
+            return out if product is None else out * product
+        if isinstance(e, sp.Pow) and e.args[1].is_Number:  # elementwise, as sigma(Z) is
+            return ev(e.args[0]) ** float(e.args[1])
+        if isinstance(e, sp.exp):
+            return np.exp(ev(e.args[0]))
+        if isinstance(e, sp.Sum):
+            (i, lo, hi), = e.limits
+            return sum(ev(e.function.subs(i, n)) for n in range(int(ev(lo)), int(ev(hi)) + 1))
+        raise FormulaError(f"cannot evaluate {e} as a matrix expression")
+
+    return ev(expr)

@@ -32,7 +32,16 @@ import sympy as sp
 
 from nnlib import activations as act
 from nnlib import losses
-from tests.formula_tex import Block, FormulaError, clauses, marked_formulas, parse
+from nnlib.network import MLP
+from tests.formula_tex import (
+    Block,
+    FormulaError,
+    clauses,
+    evaluate_matrix,
+    marked_formulas,
+    parse,
+    parse_matrix,
+)
 
 # SymPy 1.14 calls mpmath's bitcount, deprecated in mpmath 1.4 (pyproject pins 1.3.0,
 # which SymPy 1.14 requires); harmless, and only that warning is let through.
@@ -83,9 +92,9 @@ class Target:
         self.derivative = parts[-1] == "derivative"
         if self.derivative:
             parts = parts[:-1]
-        if len(parts) != 3 or parts[0] != "nnlib":
+        if len(parts) < 3 or parts[0] != "nnlib":
             raise FormulaError(f"a marked name is nnlib.<module>.<object>, got {text!r}")
-        self.module, self.name = parts[1], parts[2]
+        self.module, self.name = parts[1], ".".join(parts[2:])
         self.key = ".".join(parts) + (".derivative" if self.derivative else "")
 
     def __str__(self):
@@ -398,6 +407,98 @@ def test_loss_formula_matches_nnlib(entry):
                       f"{np.asarray(got).tolist()}")
 
 
+# --- layers and networks ---------------------------------------------------------------
+
+
+def _run(sizes, activations, m, seed=4):
+    """An MLP after forward and backward (sigmoid output, binary cross-entropy) on random
+    data, with the dA^{[l]} each layer's backward returned."""
+    net = MLP(sizes, activations, seed=seed)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(sizes[0], m))
+    Y = (rng.uniform(size=(sizes[-1], m)) < 0.5).astype(float)
+    for layer in net.layers:  # nnlib starts from b = 0, which would hide a wrong sign of b
+        layer.b = rng.normal(size=layer.b.shape)
+    net.forward(X)
+    dA = {}
+    for l, layer in enumerate(net.layers, start=1):
+        def backward(*args, _layer_backward=layer.backward, _l=l, **kwargs):
+            dA[_l - 1] = _layer_backward(*args, **kwargs)
+            return dA[_l - 1]
+        layer.backward = backward
+    net.backward(Y)
+    return net, X, Y, dA
+
+
+def _lookup(net, X, Y, dA, where):
+    """The nnlib value a page's matrix term stands for (``where`` maps l and L to numbers)."""
+    def value(term):
+        k = int(sp.sympify(term.layer).subs({s: v for s, v in where.items() if v})) \
+            if term.layer else None
+        layer = net.layers[k - 1] if k else None
+        # one example (x, z, a, yhat) is the m = 1 case of the matrices
+        name = term.name.upper() if term.name in ("x", "y", "z", "a", "yhat", "Yhat") \
+            else term.name
+        if name == "g":
+            return layer.activation.derivative if term.prime else layer.activation
+        if term.column:
+            return lambda i: layer.dZ[:, [i - 1]]
+        arrays = {"X": X, "Y": Y, "YHAT": net.A, "dA": dA.get(k)}
+        if name == "A":
+            out = X if k == 0 else layer.A
+        elif name in arrays:
+            out = arrays[name]
+        else:
+            out = getattr(layer, name)
+        return out.T if term.transposed else out
+
+    return value
+
+
+NETWORK = _entries("network")
+
+
+@pytest.mark.parametrize("entry", NETWORK, ids=_id)
+def test_layer_equations_match_nnlib(entry):
+    block, target = entry
+    checked = set()
+    for clause in clauses(block.tex):
+        try:
+            lhs, lhs_terms = parse_matrix(clause.lhs, ["m", "l", "L", "i"])
+        except FormulaError:
+            continue  # not an equation between matrices (such as l = 1, ..., L)
+        if not (isinstance(lhs, sp.Symbol) and lhs.name in lhs_terms):
+            continue
+        sides = [parse_matrix(r, ["m", "l", "L", "i"]) for r in clause.rhs]
+        terms = [t for _, ts in [(lhs, lhs_terms), *sides] for t in ts.values()]
+        general = any("l" in (t.layer or "") for t in terms)
+        one_example = any(t.name in ("x", "y", "z", "a", "yhat") for t in terms)
+        nets = ([[3, 5, 4, 2], ["relu", "tanh", "sigmoid"]] if general
+                else [[3, 4, 1], ["tanh", "sigmoid"]])
+        for m in [1] if one_example else [1, 5]:
+            net, X, Y, dA = _run(*nets, m)
+            L = len(net.layers)
+            for l in range(1, L + 1) if general else [None]:
+                value = _lookup(net, X, Y, dA, {"l": l, "L": L})
+                want = value(lhs_terms[lhs.name])
+                for (side, table), tex in zip(sides, clause.rhs):
+                    try:
+                        page = evaluate_matrix(side.subs("m", m), table, value)
+                    except ValueError as err:  # shapes that do not fit
+                        _fail(block, f"{clause.lhs} = {tex}", f"cannot be evaluated: {err}")
+                    if np.shape(page) != np.shape(want) or not np.allclose(
+                            page, want, rtol=RTOL, atol=1e-13):
+                        _fail(block, f"{clause.lhs} = {tex}",
+                              f"for a network {nets} on m = {m} examples"
+                              f"{f', l = {l}' if l else ''}, the page gives {np.asarray(page).tolist()}, "
+                              f"nnlib's {target.key} gives {np.asarray(want).tolist()}")
+                    checked.add(lhs_terms[lhs.name].name.upper())
+    needed = {"Z", "A"} if target.name == "MLP.forward" else {"DZ", "DW", "DB"}
+    if not needed <= checked:
+        raise FormulaError(f"{block}: expected equations for {sorted(needed)}, "
+                           f"found {sorted(checked)}")
+
+
 # --- the marked set is complete -------------------------------------------------
 
 
@@ -408,40 +509,54 @@ def test_every_activation_and_loss_has_exactly_one_marked_definition():
     counts = {key: keys.count(key) for key in wanted}
     wrong = {key: n for key, n in counts.items() if n != 1}
     assert not wrong, f"marked definitions per object (each needs exactly one): {wrong}"
+    for key in ("nnlib.network.MLP.forward", "nnlib.network.MLP.backward"):
+        assert key in keys, f"no page marks the equations of {key}"
 
 
 def test_every_marked_name_is_an_nnlib_object():
     for block in _blocks():
         for target in map(Target, block.names):
-            module = {"activations": act.ACTIVATIONS, "losses": losses.LOSSES}.get(target.module)
-            assert module is not None and target.name in module, (
-                f"{block}: {target} is not an activation or a loss of nnlib"
+            known = {"activations": act.ACTIVATIONS, "losses": losses.LOSSES,
+                     "network": {"MLP.forward", "MLP.backward"}}.get(target.module, {})
+            assert target.name in known, (
+                f"{block}: {target} is not an activation, a loss or MLP.forward/backward"
             )
 
 
 # --- a wrong formula fails -------------------------------------------------------
 
+MUTATIONS = [  # (marked name, the page's TeX, a wrong version)
+    ("nnlib.activations.leaky_relu", r"\alpha z", r"0.1 z"),  # the seed article's slope
+    ("nnlib.activations.leaky_relu", r"\alpha z", r"0.1 \alpha z"),
+    ("nnlib.activations.relu.derivative", r"z \le 0", r"z < 0"),  # no value at the kink
+    ("nnlib.activations.hardswish.derivative", r"-3 \le z \le 3", r"-3 < z \le 3"),
+    ("nnlib.activations.gelu.derivative", r"z\,\varphi(z)", r"\varphi(z)"),
+    ("nnlib.activations.softmax.derivative", r"\delta_{jr} - s_r", r"\delta_{jr} + s_r"),
+    ("nnlib.losses.mse.derivative", r"\frac{2}{N}", r"\frac{1}{N}"),
+    ("nnlib.losses.cross_entropy", r"a^{(i)}_{c^{(i)}}", r"a^{(i)}_{1}"),
+    ("nnlib.network.MLP.backward", r"W^{[2]\top} dZ^{[2]}", r"W^{[2]} dZ^{[2]}"),
+    ("nnlib.network.MLP.backward", r"\frac{1}{m}\bigl(A^{[2]} - Y\bigr)", r"\bigl(A^{[2]} - Y\bigr)"),
+    ("nnlib.network.MLP.forward", r"W^{[l]} A^{[l-1]} + b^{[l]}", r"W^{[l]} A^{[l-1]} - b^{[l]}"),
+]
+CHECKS = {"activations": "test_activation_formula_matches_nnlib",
+          "softmax": "test_softmax_formula_matches_nnlib",
+          "losses": "test_loss_formula_matches_nnlib", "network": "test_layer_equations_match_nnlib"}
 
-def _leaky_relu_block():
-    return next(b for b, t in ELEMENTWISE if t.name == "leaky_relu" and not t.derivative)
 
-
-@pytest.mark.parametrize("wrong", [r"0.1 z", r"0.1 \alpha z"])
-def test_a_wrong_slope_on_the_page_fails_naming_page_and_formula(wrong):
-    """The seed article's mistake: leaky ReLU's slope 0.1 in the math, 0.01 in the code."""
-    block = _leaky_relu_block()
-    assert r"\alpha z" in block.tex
-    mutated = Block(block.page, block.line, block.names, block.tex.replace(r"\alpha z", wrong))
-    target = next(t for t in map(Target, block.names) if not t.derivative)
+@pytest.mark.parametrize("name, right, wrong", MUTATIONS, ids=lambda v: str(v)[:40])
+def test_a_wrong_formula_on_a_page_fails_naming_page_and_formula(name, right, wrong):
+    block, target = next((b, t) for b, t in _entries(Target(name).module)
+                         if t.text == name and right in b.tex)
+    mutated = Block(block.page, block.line, block.names, block.tex.replace(right, wrong, 1))
+    check = globals()[CHECKS["softmax" if target.name == "softmax" else target.module]]
     with pytest.raises(pytest.fail.Exception) as failure:
-        test_activation_formula_matches_nnlib((mutated, target))
+        check((mutated, target))
     message = str(failure.value)
-    assert block.page in message and wrong in message and "leaky_relu" in message
+    assert f"{block.page}:{block.line}" in message and wrong in message, message
 
 
 def test_an_unreadable_marked_formula_fails():
-    block = _leaky_relu_block()
-    target = next(t for t in map(Target, block.names) if not t.derivative)
-    broken = Block(block.page, block.line, block.names, block.tex.replace(r"\alpha z", r"\alpha \foo{z}"))
+    block, target = next((b, t) for b, t in ELEMENTWISE if t.name == "leaky_relu")
+    broken = Block(block.page, block.line, block.names, block.tex.replace(r"\alpha z", r"\foo{z}"))
     with pytest.raises(FormulaError):
         _elementwise(broken, target)
