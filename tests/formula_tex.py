@@ -4,7 +4,8 @@ A page marks a display formula with an HTML comment on the line before its ``$$`
 
     <!-- formula: nnlib.activations.relu, nnlib.activations.relu.derivative -->
     $$
-    \operatorname{ReLU}(z) = \max(0, z), \qquad \operatorname{ReLU}'(z) = \begin{cases} ... \end{cases}
+    \operatorname{ReLU}(z) = \max(0, z), \qquad
+    \operatorname{ReLU}'(z) = \begin{cases} ... \end{cases}
     $$
 
 :func:`marked_formulas` finds them; :func:`clauses` splits a block into its
@@ -26,6 +27,10 @@ with SymPy's LaTeX parser (ANTLR backend) after this normalisation:
 - ``e`` is Euler's number, ``\pi`` is pi, and the functions of :data:`KNOWN` (sigma,
   Phi, ...) have their textbook definitions, their primes by differentiation.
 
+Matrix equations (``Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}``, ``dZ^{[1]} = dA^{[1]} \odot
+g^{[1]\prime}(Z^{[1]})``) go through :func:`parse_matrix`, which names each matrix by a
+placeholder, and :func:`evaluate_matrix`, which computes them with NumPy in the page's order.
+
 Anything else, an unknown function or a symbol the caller did not allow, is an
 error naming it: a marked formula that cannot be read fails, it is never skipped.
 """
@@ -36,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
-from sympy.parsing.latex import parse_latex
+from sympy.parsing.latex import LaTeXParsingError, parse_latex
 
 MARKER = re.compile(r"^\s*<!--\s*formula:\s*(?P<names>.*?)\s*-->\s*$")
 """The marker line: ``<!-- formula: name, name -->``."""
@@ -88,7 +93,7 @@ def marked_formulas(docs):
                 continue
             page = f"{path.relative_to(Path(docs).parent)}"
             if n + 1 >= len(lines) or lines[n + 1].strip() != "$$":
-                raise FormulaError(f"{page}:{n + 1}: a formula marker must be followed by a $$ line")
+                raise FormulaError(f"{page}:{n + 1}: a formula marker must precede a $$ line")
             end = next((k for k in range(n + 2, len(lines)) if lines[k].strip() == "$$"), None)
             if end is None:
                 raise FormulaError(f"{page}:{n + 2}: the $$ block never closes")
@@ -136,13 +141,12 @@ class Clause:
 
     lhs: str
     rhs: list
-    tex: str
 
 
 def clauses(tex):
     """The equation chains of a block, split at ``\\qquad``/``\\quad`` and ``aligned`` rows."""
     body = tex.strip()
-    aligned = re.fullmatch(r"\\begin\{aligned\}(.*)\\end\{aligned\}[.,]?", body, re.S)
+    aligned = re.fullmatch(r"\\begin\{aligned\}(.*)\\end\{aligned\}[.,]?", body, re.DOTALL)
     rows = _split_top(aligned[1], r"\\") if aligned else [body]
     out = []
     for row in rows:
@@ -154,7 +158,7 @@ def clauses(tex):
                 if not piece:
                     continue
                 sides = [s.strip() for s in _split_top(piece, "=")]
-                out.append(Clause(sides[0], sides[1:], piece))
+                out.append(Clause(sides[0], sides[1:]))
     return out
 
 
@@ -299,7 +303,7 @@ def _condition(tex):
 def _parse_plain(tex):
     try:
         return parse_latex(tex, strict=True)
-    except Exception as err:  # the parser raises several error types
+    except (LaTeXParsingError, TypeError, ValueError, sp.SympifyError) as err:
         raise FormulaError(f"SymPy cannot parse {tex!r}: {str(err).splitlines()[0]}") from None
 
 
@@ -361,16 +365,10 @@ def _finish(expr, variables, functions):
     out = rebuild(expr)
     free = {s.name for s in out.free_symbols if not isinstance(s, sp.Indexed)}
     bases = {b.base.label.name for b in out.atoms(sp.Indexed)}
-    unknown = sorted(free - allowed - bases - _summation_indices(out))
+    unknown = sorted(free - allowed - bases)
     if unknown:
         raise FormulaError(f"the formula uses {', '.join(unknown)}, which it does not define")
     return out
-
-
-def _summation_indices(expr):
-    return {
-        limit[0].name for s in expr.atoms(sp.Sum) for limit in s.limits
-    }
 
 
 # --- matrix equations ----------------------------------------------------------------
@@ -383,7 +381,7 @@ _MATRIX = re.compile(
 
 @dataclass
 class Term:
-    r"""One matrix in a formula: ``dW^{[2]}``, ``A^{[1]\top}``, ``g^{[1]\prime}``, ``dz^{[2](i)}``."""
+    r"""One matrix: ``dW^{[2]}``, ``A^{[1]\top}``, ``g^{[1]\prime}``, ``dz^{[2](i)}``."""
 
     name: str
     layer: str | None
@@ -412,7 +410,8 @@ def parse_matrix(tex, scalars=("m",)):
         after = m["after"] or ""
         key = f"M{_code(len(table))}"
         column = re.fullmatch(r"\s*\((?P<i>[a-z])\)\s*", after)
-        table[key] = Term(name, m["layer"], transposed=bool(m["bare"] or m["bare2"]) or r"\top" in after,
+        transposed = bool(m["bare"] or m["bare2"]) or r"\top" in after
+        table[key] = Term(name, m["layer"], transposed=transposed,
                           prime=r"\prime" in after or "'" in after, column=column and column["i"])
         call = f"({column['i']})" if column else ""
         out.append(t[pos:m.start()] + f" \\{key}{call} ")

@@ -6,14 +6,22 @@ tests/formula_tex.py and README.md). Each marked name is checked here:
 
 - an elementwise activation: the equation whose left side is ``g(z)`` (or
   ``g'(z)`` for ``.derivative``); every right side of its chain is evaluated with
-  mpmath (at rising precision until two agree) on a grid of z, at several parameter values, and compared
-  with nnlib (relative 1e-10). Page symbols are nnlib's keywords by name
+  mpmath (at rising precision until two agree) on a grid of z, at several parameter
+  values, and compared with nnlib (relative 1e-10). Page symbols are nnlib's keywords by name
   (``\alpha`` is ``alpha``, ``\beta`` is ``beta``); SELU's fixed ``\alpha`` and
   ``\lambda`` are ``SELU_ALPHA`` and ``SELU_SCALE``. An equation ``u = ...`` in a
   marked block defines ``u`` for the page's later marked blocks.
 - softmax: ``s_j = ...`` for every class j of several columns z, and the
   Jacobian's ``S_{jr} = \partial s_j / \partial z_r = ...`` with ``s_j`` taken from
   the page's own definition (any index letters; k is the number of classes).
+- a loss: ``J = ...`` and ``\partial J / \partial a^{(i)}_j = ...`` (``a^{(i)}`` for one
+  output unit), sums expanded for A and Y of several shapes, with m examples, k (or
+  n^{[L]}) rows and N = n^{[L]} m entries, against nnlib.losses.
+- ``nnlib.network.MLP.forward``/``.backward``: every equation between matrices
+  (``Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}``, ``dW^{[2]} = dZ^{[2]} A^{[1]\top}``, ...)
+  is evaluated with the values of a random MLP (random biases, sigmoid output,
+  binary cross-entropy) and compared with what nnlib stored or returned; an ``l``
+  in a layer index means every layer of a deeper network.
 
 A marked formula that cannot be read fails; so does a registry entry without
 exactly one marked definition on the site.
@@ -167,8 +175,8 @@ def _elementwise(block, target):
     return clause, sp.Symbol(variable), sides, where
 
 
-def _exact(value):
-    """``value()`` evaluated at rising precision until two precisions agree to 30 digits.
+def _exact(value, *args):
+    """``value(*args)`` evaluated at rising precision until two precisions agree to 30 digits.
 
     The textbook forms cancel (``1 + tanh u`` for very negative u, ``1 - tanh^2 z``),
     so a fixed precision is not enough for every z; an exact 0 must stay 0 up to
@@ -177,7 +185,7 @@ def _exact(value):
     previous, digits = None, 50
     while digits <= 25600:
         with mp.workdps(digits):
-            now = value()
+            now = value(*args)
             if now is None or mp.isnan(now):
                 raise ValueError("no case of the formula applies here")
             if previous is not None:
@@ -223,7 +231,7 @@ def test_activation_formula_matches_nnlib(entry):
                 if target.name == "softplus" and values["beta"] * x > values["threshold"]:
                     continue  # nnlib returns z there (the page says so in prose)
                 try:
-                    page = float(_exact(lambda: f(mp.mpf(x), values)))
+                    page = float(_exact(f, mp.mpf(x), values))
                 except (TypeError, ValueError, ZeroDivisionError) as err:
                     _fail(block, tex, f"has no value at z = {x}, {kwargs}: {err}")
                 got = float(nnlib_fn(x, **kwargs))
@@ -289,7 +297,7 @@ def _column_values(expr, indices, z):
         e = expr.subs({sp.Symbol("k"): k, **dict(zip(indices, where))}).doit()
         e = e.xreplace({zb[n + 1]: entries[n] for n in range(k)})
         f = sp.lambdify(entries, e, modules="mpmath")
-        return float(_exact(lambda: f(*column)))
+        return float(_exact(f, *column))
 
     return at
 
@@ -300,7 +308,7 @@ SOFTMAX = [e for e in _entries("activations") if e[1].name == "softmax"]
 @pytest.mark.parametrize("entry", SOFTMAX, ids=_id)
 def test_softmax_formula_matches_nnlib(entry):
     block, target = entry
-    clause, indices, texs, sides = _softmax_sides(block, target)
+    _, indices, texs, sides = _softmax_sides(block, target)
     if target.derivative:
         s_at = _softmax_definition(block.page)
         sides = [_with_s(side, s_at) for side in sides]
@@ -372,7 +380,7 @@ def _indexed_value(expr, arrays, sizes):
     f = sp.lambdify(names, e.xreplace(dict(zip(entries, names))), modules="mpmath")
     values = [mp.mpf(arrays[x.base.label.name][int(x.indices[0]) - 1, int(x.indices[1]) - 1])
               for x in entries]
-    return float(_exact(lambda: f(*values)))
+    return float(_exact(f, *values))
 
 
 LOSSES = _entries("losses")
@@ -490,7 +498,8 @@ def test_layer_equations_match_nnlib(entry):
                             page, want, rtol=RTOL, atol=1e-13):
                         _fail(block, f"{clause.lhs} = {tex}",
                               f"for a network {nets} on m = {m} examples"
-                              f"{f', l = {l}' if l else ''}, the page gives {np.asarray(page).tolist()}, "
+                              f"{f', l = {l}' if l else ''}, the page gives "
+                              f"{np.asarray(page).tolist()}, "
                               f"nnlib's {target.key} gives {np.asarray(want).tolist()}")
                     checked.add(lhs_terms[lhs.name].name.upper())
     needed = {"Z", "A"} if target.name == "MLP.forward" else {"DZ", "DW", "DB"}
@@ -535,12 +544,14 @@ MUTATIONS = [  # (marked name, the page's TeX, a wrong version)
     ("nnlib.losses.mse.derivative", r"\frac{2}{N}", r"\frac{1}{N}"),
     ("nnlib.losses.cross_entropy", r"a^{(i)}_{c^{(i)}}", r"a^{(i)}_{1}"),
     ("nnlib.network.MLP.backward", r"W^{[2]\top} dZ^{[2]}", r"W^{[2]} dZ^{[2]}"),
-    ("nnlib.network.MLP.backward", r"\frac{1}{m}\bigl(A^{[2]} - Y\bigr)", r"\bigl(A^{[2]} - Y\bigr)"),
+    ("nnlib.network.MLP.backward", r"\frac{1}{m}\bigl(A^{[2]} - Y\bigr)",
+     r"\bigl(A^{[2]} - Y\bigr)"),
     ("nnlib.network.MLP.forward", r"W^{[l]} A^{[l-1]} + b^{[l]}", r"W^{[l]} A^{[l-1]} - b^{[l]}"),
 ]
 CHECKS = {"activations": "test_activation_formula_matches_nnlib",
           "softmax": "test_softmax_formula_matches_nnlib",
-          "losses": "test_loss_formula_matches_nnlib", "network": "test_layer_equations_match_nnlib"}
+          "losses": "test_loss_formula_matches_nnlib",
+          "network": "test_layer_equations_match_nnlib"}
 
 
 @pytest.mark.parametrize("name, right, wrong", MUTATIONS, ids=lambda v: str(v)[:40])
