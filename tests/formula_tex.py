@@ -14,12 +14,14 @@ equations (at ``\qquad``/``\quad``, and at the rows of ``aligned``), each a chai
 with SymPy's LaTeX parser (ANTLR backend) after this normalisation:
 
 - ``\left``/``\right``/``\bigl``/``\Bigr``..., spacing (``\,``, ``\;``, ``\!``) and
-  ``\textstyle`` are dropped; ``\tfrac``/``\dfrac`` become ``\frac``;
+  ``\textstyle`` are dropped; ``\tfrac``/``\dfrac`` become ``\frac``; ``\sum_{i,j}``
+  (every entry) becomes ``\sum_{i=1}^{m} \sum_{j=1}^{n^{[L]}}``;
 - ``\operatorname{name}`` and ``\mathrm{name}`` become a function ``name`` (a digit
   is spelled: ``ReLU6`` is ``ReLUsix``), ``\name^2(x)`` becomes ``\name(x)^2``;
 - a ``cases`` environment becomes a ``Piecewise``: each row ``value & condition``,
   the condition read after dropping ``\text{if }`` (chains such as ``-3 < z < 3``
-  allowed), ``\text{otherwise}`` meaning "every other z";
+  allowed, ``\text{threshold}`` the symbol ``threshold``), ``\text{otherwise}``
+  meaning "every other z"; a value written ``a = b`` must be one function (SymPy);
 - subscripts that index (``z_i``, ``\delta_{jr}``) become ``Indexed`` objects, and
   so do entries ``a^{(i)}_j`` (row j, example i; ``a^{(i)}`` is row 1) and layer sizes
   ``n^{[L]}`` (``n_layer[L]``), so ``\sum_{j=1}^{k}`` sums over them once the sizes
@@ -191,6 +193,8 @@ def normalise(tex):
     """The TeX with the rewrites listed in the module docstring (cases aside)."""
     t = _DROP.sub(" ", tex)
     t = re.sub(r"\\[td]frac", r"\\frac", t)
+    # \sum_{i,j}: over every entry, i the example (column) and j the unit (row)
+    t = t.replace(r"\sum_{i,j}", r"\sum_{i=1}^{m} \sum_{j=1}^{n^{[L]}}")
     t = re.sub(r"\\(?:operatorname|mathrm)\{([^{}]*)\}", lambda m: "\\" + _function_name(m[1]), t)
     # \name^2(x) -> \name(x)^2 (the parser would read it as name^2 times x)
     while True:
@@ -274,14 +278,27 @@ def _cases(t, placeholders):
             cells = _split_top(row, "&")
             if len(cells) != 2:
                 raise FormulaError(f"a cases row needs 'value & condition': {row!r}")
-            rows.append((cells[0], _condition(cells[1])))
+            rows.append((_same_values(cells[0]), _condition(cells[1])))
         name = f"CASES{chr(ord('A') + len(placeholders))}"
         placeholders[name] = rows
         t = t[:start] + " " + "\\" + name + " " + t[end + len(r"\end{cases}"):]
 
 
+def _same_values(cell):
+    """A cases value written as a chain ``(2z + 3)/6 = z/3 + 1/2``: its first member, once
+    SymPy agrees that every member is the same function."""
+    members = _split_top(cell, "=")
+    parsed = [_parse_plain(_indices_to_calls(normalise(m))) for m in members]
+    if any(sp.simplify(p - parsed[0]) != 0 for p in parsed[1:]):
+        raise FormulaError(f"the members of {cell.strip()!r} are not equal")
+    return members[0]
+
+
 def _condition(tex):
     text = re.sub(r"\\text\{\s*if\s*\}", "", tex).strip().rstrip(",.").strip()
+    # a parameter named in words: \text{threshold} is the symbol threshold
+    text = re.sub(r"\\text\{\s*([a-zA-Z]+)\s*\}", lambda m: "\\" + m[1]
+                  if m[1] != "otherwise" else m[0], text)
     if re.fullmatch(r"\\text\{\s*otherwise[,.]?\s*\}", text):
         return True
     if "\\text" in text:

@@ -17,6 +17,8 @@ tests/formula_tex.py and README.md). Each marked name is checked here:
 - a loss: ``J = ...`` and ``\partial J / \partial a^{(i)}_j = ...`` (``a^{(i)}`` for one
   output unit), sums expanded for A and Y of several shapes, with m examples, k (or
   n^{[L]}) rows and N = n^{[L]} m entries, against nnlib.losses.
+- the first display formula of every activation's and loss's docstring (the API
+  reference shows it) is checked the same way, without a marker.
 - ``nnlib.network.MLP.forward``/``.backward``: every equation between matrices
   (``Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}``, ``dW^{[2]} = dZ^{[2]} A^{[1]\top}``, ...)
   is evaluated with the values of a random MLP (random biases, sigmoid output,
@@ -228,7 +230,8 @@ def test_activation_formula_matches_nnlib(entry):
             kwargs = {**target.kwargs, **params}
             values = {**fn.defaults, **kwargs, **CONSTANTS.get(target.name, {})}
             for x in Z_GRID:
-                if target.name == "softplus" and values["beta"] * x > values["threshold"]:
+                if "threshold" not in used and target.name == "softplus" \
+                        and values["beta"] * x > values["threshold"]:
                     continue  # nnlib returns z there (the page says so in prose)
                 try:
                     page = float(_exact(f, mp.mpf(x), values))
@@ -335,6 +338,7 @@ def _loss_data():
     bce = [(rng.uniform(0.02, 0.98, (1, m)), rng.integers(0, 2, (1, m)).astype(float))
            for m in (1, 5)]
     bce.append((rng.uniform(0.02, 0.98, (1, 4)), rng.uniform(0, 1, (1, 4))))  # soft labels
+    bce.append((rng.uniform(0.02, 0.98, (3, 4)), rng.integers(0, 2, (3, 4)).astype(float)))
     mse = [(rng.normal(size=shape), rng.normal(size=shape)) for shape in ((1, 5), (3, 4))]
     ce = []
     for k, m in ((2, 5), (3, 4)):
@@ -397,7 +401,12 @@ def test_loss_formula_matches_nnlib(entry):
     names = {"m", "N", "k", "L", *(v.name for v in free if isinstance(v, sp.Symbol))}
     for tex in clause.rhs:
         side = parse(tex, names)
-        for A, Y in _loss_data()[target.name]:
+        one_row = all(x.indices[0] == 1 for x in side.atoms(sp.Indexed) if x.base.label.name
+                      in "ay") and not (free and isinstance(free[0], sp.Symbol))
+        data = [(A, Y) for A, Y in _loss_data()[target.name] if not (one_row and len(A) > 1)]
+        if not data:  # a^{(i)} is for one output unit, and this loss has several
+            _fail(block, tex, f"names one output unit, but {target.name} has several")
+        for A, Y in data:
             n, m = A.shape
             sizes = {sp.Symbol("m"): m, sp.Symbol("N"): n * m, sp.Symbol("k"): n,
                      sp.IndexedBase("n_layer")[sp.Symbol("L")]: n}
@@ -508,6 +517,38 @@ def test_layer_equations_match_nnlib(entry):
                            f"found {sorted(checked)}")
 
 
+# --- docstrings ----------------------------------------------------------------------
+
+
+def _docstring_blocks():
+    """The first display formula of every activation's and loss's docstring (shown on the
+    API reference pages) as a block defining the object and its derivative."""
+    blocks = []
+    for module, registry in (("activations", act.ACTIVATIONS), ("losses", losses.LOSSES)):
+        path = Path(act.__file__).with_name(f"{module}.py")
+        source = path.read_text(encoding="utf-8").splitlines()
+        for name, obj in registry.items():
+            if name == "softmax":
+                continue  # its docstring writes sums without limits; the page's are checked
+            tex = re.search(r"\$\$(.*?)\$\$", obj.__doc__, re.DOTALL)[1]
+            first = tex.strip().splitlines()[0].strip()
+            line = next(n for n, text in enumerate(source, 1) if first in text)
+            names = [f"nnlib.{module}.{name}", f"nnlib.{module}.{name}.derivative"]
+            blocks.append(Block(f"nnlib/{module}.py", line, names, tex.strip().rstrip(".,")))
+    return blocks
+
+
+DOCSTRINGS = [(b, Target(n)) for b in _docstring_blocks() for n in b.names]
+
+
+@pytest.mark.parametrize("entry", DOCSTRINGS, ids=_id)
+def test_docstring_formula_matches_nnlib(entry):
+    _, target = entry
+    check = test_activation_formula_matches_nnlib if target.module == "activations" \
+        else test_loss_formula_matches_nnlib
+    check(entry)
+
+
 # --- the marked set is complete -------------------------------------------------
 
 
@@ -571,3 +612,11 @@ def test_an_unreadable_marked_formula_fails():
     broken = Block(block.page, block.line, block.names, block.tex.replace(r"\alpha z", r"\foo{z}"))
     with pytest.raises(FormulaError):
         _elementwise(broken, target)
+
+
+def test_a_wrong_docstring_formula_fails_naming_file_and_formula():
+    block, target = next((b, t) for b, t in DOCSTRINGS if t.key == "nnlib.activations.leaky_relu")
+    mutated = Block(block.page, block.line, block.names, block.tex.replace(r"\alpha z", "0.1 z"))
+    with pytest.raises(pytest.fail.Exception) as failure:
+        test_docstring_formula_matches_nnlib((mutated, target))
+    assert f"nnlib/activations.py:{block.line}" in str(failure.value)
