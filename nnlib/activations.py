@@ -629,8 +629,8 @@ def mish(z):
 
     Smooth, no kinks. $\operatorname{sp}(z) = -\log\sigma(-z)$ is computed
     with ``log_expit`` (no overflow) and
-    $\operatorname{sech}^2 s = 4\,\sigma(2s)\,\sigma(-2s)$ (no cancellation,
-    unlike $1 - \tanh^2 s$). The minimum, $\approx -0.31$ at
+    $\operatorname{sech}^2 t = 4\,\sigma(2t)\,\sigma(-2t)$ at $t = \operatorname{sp}(z)$ (no cancellation,
+    unlike $1 - \tanh^2 t$). The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
     keeps it accurate.
 

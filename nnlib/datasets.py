@@ -137,10 +137,10 @@ def circles(m=200, noise=0.05, factor=0.5, seed=0):
 def spiral(m=300, k=3, noise=0.2, seed=0, one_hot=True):
     r"""``k`` interleaved spiral arms, one per class (after CS231n).
 
-    Arm $c$ has points at radius $r$ evenly spaced in $[0, 1]$ and angle
+    Arm $c$ has points at radius $\rho$ evenly spaced in $[0, 1]$ and angle
 
-    $$\theta = \frac{2\pi c}{k} + 4r + \text{noise}\cdot\varepsilon, \quad
-      \varepsilon \sim \mathcal{N}(0, 1), \qquad x = (r \sin\theta,\ r\cos\theta).$$
+    $$\phi = \frac{2\pi c}{k} + 4\rho + \text{noise}\cdot\xi, \quad
+      \xi \sim \mathcal{N}(0, 1), \qquad x = (\rho \sin\phi,\ \rho\cos\phi).$$
 
     ``m`` examples split as evenly as possible over the ``k`` classes.
 
@@ -167,7 +167,7 @@ def blobs(m=300, k=3, std=0.5, radius=2.0, seed=0, one_hot=True):
     Class $c$ has centre $\mu_c = \text{radius}\cdot(\cos\frac{2\pi c}{k},\
     \sin\frac{2\pi c}{k})$ and its points are
 
-    $$x = \mu_c + \text{std}\cdot\varepsilon, \qquad \varepsilon \sim \mathcal{N}(0, I_2).$$
+    $$x = \mu_c + \text{std}\cdot\xi, \qquad \xi \sim \mathcal{N}(0, I_2).$$
 
     ``m`` examples split as evenly as possible over the ``k`` classes.
 

@@ -40,12 +40,12 @@ class Dense:
     init : str, default "he"
         ``"he"``, ``"xavier"``, ``"lecun"`` or ``"small"`` (the keys of
         [`INITS`][nnlib.layers.INITS]): how to draw $W$; $b$ starts at zero.
-        Every entry of $W$ is drawn from $\mathcal{N}(0, \sigma^2)$ with
+        Every entry of $W$ is drawn from $\mathcal{N}(0, \operatorname{std}^2)$ with
 
-        $$\sigma_{\text{he}} = \sqrt{\frac{2}{n_{\text{in}}}}, \quad
-          \sigma_{\text{xavier}} = \sqrt{\frac{2}{n_{\text{in}} + n_{\text{out}}}}, \quad
-          \sigma_{\text{lecun}} = \sqrt{\frac{1}{n_{\text{in}}}}, \quad
-          \sigma_{\text{small}} = 0.01.$$
+        $$\operatorname{std}_{\text{he}} = \sqrt{\frac{2}{n_{\text{in}}}}, \quad
+          \operatorname{std}_{\text{xavier}} = \sqrt{\frac{2}{n_{\text{in}} + n_{\text{out}}}}, \quad
+          \operatorname{std}_{\text{lecun}} = \sqrt{\frac{1}{n_{\text{in}}}}, \quad
+          \operatorname{std}_{\text{small}} = 0.01.$$
 
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
         normal (Glorot & Bengio 2010), derived for an activation with
@@ -146,8 +146,13 @@ class Dense:
         $$dZ = dA \odot g'(Z), \quad dW = dZ\, A_{\text{prev}}^{\top}, \quad
           db = \sum_{\text{columns}} dZ, \quad dA_{\text{prev}} = W^{\top} dZ.$$
 
+        For an elementwise $g$; through softmax, which is not elementwise,
+        $dZ$ is the product with its Jacobian
+        ([`Softmax.backward`][nnlib.activations.Softmax.backward]).
         Pass either ``dA`` (shape of ``A``) or, when $dZ$ is already known
-        (the fused output gradient $(A - Y)/m$), ``dZ=`` instead. Stores
+        (the fused output gradient $(A - Y)/m$, or $(A - Y)/N$ over all
+        $N$ entries for binary cross-entropy with several outputs), ``dZ=``
+        instead. Stores
         ``dZ``, ``dW`` and ``db`` and returns ``dA_prev``. There is no
         $1/m$ here: it lives in the loss derivative, so ``dW`` is exactly
         $\partial J/\partial W$ for $J$ the mean loss.

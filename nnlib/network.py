@@ -164,7 +164,7 @@ class MLP:
         r"""Class labels for the examples in ``X``.
 
         $$\hat y = \begin{cases} [\,a > 0.5\,] & \text{sigmoid output} \\
-                                 \arg\max_i a_i & \text{softmax output} \end{cases}$$
+                                 \arg\max_j a_j & \text{softmax output} \end{cases}$$
 
         Sigmoid output: $\hat y = 1$ where $a > 0.5$, else 0, shape
         ``(n[L], m)``. Softmax output: the row of the largest $a$ in each
@@ -190,7 +190,7 @@ class MLP:
     def accuracy(self, X, Y):
         r"""The fraction of examples whose predicted label matches ``Y``.
 
-        $$\text{accuracy} = \frac{1}{m} \sum_{j=1}^{m} [\,\hat y_j = y_j\,]$$
+        $$\text{accuracy} = \frac{1}{m} \sum_{i=1}^{m} [\,\hat y^{(i)} = y^{(i)}\,]$$
 
         The predicted labels are those of [`predict`][nnlib.network.MLP.predict].
         ``Y`` holds labels of the shape ``predict`` returns, or, for a

@@ -6,7 +6,6 @@ process each build, and nothing is written into ``docs/``.
 """
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import notebook_pages  # noqa: E402
+from scripts import notebook_pages, notebooks  # noqa: E402
+
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
 # What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
@@ -30,15 +30,15 @@ MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/wof
 def on_config(config):
     """Key mkdocs-jupyter's cache on nnlib's source as well as the notebook's.
 
-    Its own key hashes only the notebook, so a change to nnlib would leave
-    stale outputs on the page. Each version of nnlib gets its own folder.
+    Its own key hashes only the notebook, so a change to nnlib, or to the kernels' set-up in
+    scripts/notebooks.py, would leave stale outputs on the page. Each version gets its own folder.
     """
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
-    _one_output_block_per_cell()
+    notebooks.configure_kernels()
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "nnlib").rglob("*.py")):
+    for path in [*sorted((ROOT / "nnlib").rglob("*.py")), *notebooks.SOURCES]:
         digest.update(path.read_bytes())
     base = ROOT / ".cache" / "mkdocs-jupyter"
     current = base / digest.hexdigest()[:16]
@@ -47,25 +47,6 @@ def on_config(config):
         if old != current:  # outputs of an older nnlib
             shutil.rmtree(old) if old.is_dir() else old.unlink()
     return config
-
-
-def _one_output_block_per_cell():
-    """Make notebook output independent of timing, so two builds give the same page.
-
-    ipykernel sends print() output on a 0.2 s timer, so on a busy machine one
-    cell's output can arrive as two blocks. The kernels started for this build
-    read an IPython profile that sends it only when the cell ends.
-    """
-    ipython_dir = ROOT / ".cache" / "ipython"
-    profile = ipython_dir / "profile_default"
-    profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.py").write_text(
-        "c.InteractiveShellApp.exec_lines = [\n"
-        "    \"__import__('sys').stdout.flush_interval = 3600\",\n"
-        "    \"__import__('sys').stderr.flush_interval = 3600\",\n"
-        "]\n"
-    )
-    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def on_pre_build(config):

@@ -1,6 +1,9 @@
-"""Notebook pages (mkdocs-jupyter): nothing from another host, the CSS once, a download button."""
+"""Notebook pages (mkdocs-jupyter): nothing from another host, the CSS once, a download button,
+alt text on the figures, and links to the hosted site made relative."""
 
 import hashlib
+import html as html_lib
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +14,8 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>\s*", re.S)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.S)
 _COPY_TEXT = re.compile(
     r'<div (?=[^>]*class="clipboard-copy-txt")[^>]*\bid="(cell-\d+)"[^>]*>(.*?)</div>', re.S)
+_FIGURE = re.compile(r'<img\b(?P<attrs>[^>]*?)\s*\bsrc="data:image/png;base64,')
+_ALT = re.compile(r'\s*\balt="[^"]*"')
 _EXTERNAL = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|\bimport\b[^;]*?["'])(?:https?:)?//""")
 NOTEBOOK_CSS_DIR = "assets/stylesheets"
 # JupyterLab's code colours and prompt fall below WCAG AA contrast (4.5:1) on the cells'
@@ -41,7 +46,9 @@ def clean(html, page, config):
     JupyterLab CSS moves to one stylesheet shared by every notebook page, named
     by its hash; a block that is only the Python repr of a list of that same CSS
     (an mkdocs-jupyter slip) is dropped. The page gets Material's button to
-    download the .ipynb that ``include_source`` copies beside it.
+    download the .ipynb that ``include_source`` copies beside it. Figures get
+    their alt text from the cells' metadata, and links to the hosted site
+    become relative.
     """
     def keep_script(match):
         attrs, body = match.groups()
@@ -63,12 +70,44 @@ def clean(html, page, config):
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(css)
     html = _STYLE.sub("", html)
+    html = _figure_alt_text(html, page)
+    html = _site_links_relative(html, page, config)
     external = [m.group(0) for m in _SCRIPT.finditer(html) if _EXTERNAL.search(m.group(0))]
     if external:
         raise PluginError(f"{page.file.src_uri}: a script still loads from another host: "
                           f"{external[0][:200]}")
     link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
     return link + _download_button(page) + html
+
+
+def _figure_alt_text(html, page):
+    """Each figure's alt text, from its code cell's metadata ``"alt"`` (a string, or a list for
+    a cell that draws several figures), in the order the figures appear."""
+    cells = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))["cells"]
+    alts = []
+    for cell in cells:
+        alt = cell["metadata"].get("alt", []) if cell["cell_type"] == "code" else []
+        alts += [alt] if isinstance(alt, str) else alt
+    figures = len(_FIGURE.findall(html))
+    if figures != len(alts):
+        raise PluginError(f"{page.file.src_uri}: {figures} figures but {len(alts)} alt texts "
+                          f'in the code cells\' metadata ("alt")')
+    texts = iter(alts)
+    return _FIGURE.sub(lambda m: f'<img alt="{html_lib.escape(next(texts))}"'
+                                 f'{_ALT.sub("", m["attrs"])} src="data:image/png;base64,', html)
+
+
+def _site_links_relative(html, page, config):
+    """Links to the hosted site (absolute, so that they work in a downloaded .ipynb) become
+    relative on the site itself, where the link checker follows them."""
+    site = re.escape(config["site_url"])
+
+    def relative(match):
+        path, _, fragment = match.group(1).partition("#")
+        url = get_relative_url(path or ".", page.url)
+        return f'href="{url}{"#" + fragment if fragment else ""}"'
+
+    return re.sub(rf'href="{site}([^"]*)"', relative, html)
 
 
 def _download_button(page):

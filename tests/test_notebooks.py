@@ -125,7 +125,7 @@ def test_activation_explorer_page_shows_what_nnlib_computes(site):
     exact = np.abs(activations.gelu(z, approximate="tanh") - activations.gelu(z)).max()
     assert gap == pytest.approx(exact, rel=0.01)
     assert "TypeError: relu got unknown parameter(s) alpha" in text
-    assert float(re.search(r"largest \|J - finite differences\|: (\S+)", text).group(1)) < 1e-9
+    assert float(re.search(r"largest \|S - finite differences\|: (\S+)", text).group(1)) < 1e-9
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -54,11 +54,43 @@ def test_notebook_output_does_not_depend_on_timing(monkeypatch):
     import nbclient
     import nbformat
 
-    from scripts import mkdocs_hooks
+    from scripts import notebooks
 
     monkeypatch.setenv("IPYTHONDIR", "")  # restored after the test
-    mkdocs_hooks._one_output_block_per_cell()
+    notebooks.configure_kernels()
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import time\nprint(1)\ntime.sleep(0.5)\nprint(2)")]
     nbclient.NotebookClient(nb, kernel_name="python3").execute()
     assert nb.cells[0].outputs == [{"output_type": "stream", "name": "stdout", "text": "1\n2\n"}]
+
+
+def test_build_kernels_draw_small_figures_in_the_sites_colours_and_add_no_names(monkeypatch):
+    """What the site needs happens in the kernel's profile: a reader's plt.show() gives a PNG of
+    at most 64 colours, the first line in the first colour of the site's cycle, and the reader's
+    namespace holds nothing the reader did not define."""
+    import base64
+    import io
+
+    import nbclient
+    import nbformat
+    from PIL import Image
+
+    from scripts import notebooks
+    from scripts.style import LIGHT_COLOURS
+
+    monkeypatch.setenv("IPYTHONDIR", "")
+    notebooks.configure_kernels()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("print(sorted(n for n in dir() if not n.startswith('_')))"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\n"
+                                  "plt.plot([0, 1], linewidth=8)\nplt.show()"),
+    ]
+    nbclient.NotebookClient(nb, kernel_name="python3").execute()
+    names = nb.cells[0].outputs[0]["text"]
+    assert not {"plt", "np", "sys", "scripts", "matplotlib", "notebooks"} & set(eval(names))
+    (figure,) = [o for o in nb.cells[1].outputs if "image/png" in o.get("data", {})]
+    image = Image.open(io.BytesIO(base64.b64decode(figure["data"]["image/png"])))
+    assert image.mode == "P" and len(image.getcolors()) <= notebooks.PNG_COLOURS
+    first = tuple(int(LIGHT_COLOURS[0][i:i + 2], 16) for i in (1, 3, 5))
+    assert first in {rgb for _, rgb in image.convert("RGB").getcolors()}
