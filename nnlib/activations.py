@@ -815,7 +815,12 @@ class Softmax(Activation):
                 f"softmax.derivative: z must be one column, shape (k,) or (k, 1), got {x.shape}"
             )
         s = self._fn(x.astype(np.float64).reshape(-1), axis=0)
-        return _round_to(np.diag(s) - np.outer(s, s), x.dtype)
+        J = -np.outer(s, s)
+        # J_ii = s_i (1 - s_i), with 1 - s_i as the sum of the other entries:
+        # no cancellation when s_i rounds to 1.
+        rest = np.where(np.eye(s.size, dtype=bool), 0.0, s).sum(axis=1)
+        np.fill_diagonal(J, s * rest)
+        return _round_to(J, x.dtype)
 
     def backward(self, z, dA, axis=0):
         r"""Chain rule through softmax, one column at a time.
