@@ -60,7 +60,10 @@ def relative_error(analytic, numeric):
 def numerical_gradient(f, x, eps=1e-6):
     r"""Central-difference gradient of a scalar function ``f`` at the array ``x``.
 
-    $$\frac{\partial f}{\partial x_p} \approx \frac{f(x + \varepsilon \mathbf{e}_p) - f(x - \varepsilon \mathbf{e}_p)}{2\varepsilon}$$
+    $$
+    \frac{\partial f}{\partial x_p} \approx
+    \frac{f(x + \varepsilon \mathbf{e}_p) - f(x - \varepsilon \mathbf{e}_p)}{2\varepsilon}
+    $$
 
     ``x`` is a float array, perturbed in place one entry at a time (and
     restored exactly), so ``f`` may also read it from elsewhere, e.g. a
