@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from mkdocs.utils import yaml_load
 
 import nnlib
-from tests.conftest import ROOT
+from scripts.site_check import ROOT
 
 DOCS = ROOT / "docs"
 NOTATION = DOCS / "notation.md"
