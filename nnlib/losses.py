@@ -137,7 +137,8 @@ def get(name):
     >>> get("hinge")
     Traceback (most recent call last):
         ...
-    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse, softmax_cross_entropy
+    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse,
+    softmax_cross_entropy
     """
     if isinstance(name, Loss):
         return name

@@ -76,7 +76,9 @@ class MLP:
     With dropout, and logits out (for ``softmax_cross_entropy``):
 
     >>> MLP([2, 8, 8, 3], ["relu", "relu", "identity"], dropout=0.2).layers
-    [Dense(2→8, relu), Dropout(p=0.2), Dense(8→8, relu), Dropout(p=0.2), Dense(8→3, identity)]
+    [Dense(2→8, relu), Dropout(p=0.2),
+     Dense(8→8, relu), Dropout(p=0.2),
+     Dense(8→3, identity)]
     """
 
     def __init__(self, layer_sizes, activations, seed=0, init="he", dropout=None):
@@ -132,7 +134,10 @@ class MLP:
         return rates
 
     def train(self):
-        """Training mode: every [`Dropout`][nnlib.layers.Dropout] layer drops units. Returns the MLP."""
+        """Training mode: every [`Dropout`][nnlib.layers.Dropout] layer drops units.
+
+        Returns the MLP itself. A new MLP is in training mode.
+        """
         self.training = True
         for layer in self.layers:
             if isinstance(layer, Dropout):
@@ -140,7 +145,9 @@ class MLP:
         return self
 
     def eval(self):
-        """Evaluation mode: every [`Dropout`][nnlib.layers.Dropout] layer is the identity. Returns the MLP.
+        """Evaluation mode: every [`Dropout`][nnlib.layers.Dropout] layer is the identity.
+
+        Returns the MLP itself, so ``model.eval().accuracy(X, Y)`` reads well.
 
         Examples
         --------
