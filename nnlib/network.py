@@ -42,8 +42,9 @@ class MLP:
         $[0, 1)$ for every hidden layer, or a list of $L - 1$ of them, one
         per hidden layer in order (0 for none). Each puts a
         [`Dropout`][nnlib.layers.Dropout] into ``layers`` right after its
-        hidden layer, drawing its masks from the network's generator. Never
-        after the output layer.
+        hidden layer, drawing its masks from the network's generator (after
+        the weights, so these are the same as without dropout). Never after
+        the output layer.
 
     Attributes
     ----------
