@@ -7,7 +7,7 @@ and the names of its activations are read.
 
 import autograd.numpy as anp
 from autograd import grad
-from autograd.scipy.special import erfc
+from autograd.scipy.special import erfc, logsumexp
 
 
 def _sigmoid(z):
@@ -71,6 +71,10 @@ LOSSES = {
     "binary_cross_entropy": lambda A, Y: -anp.mean(Y * anp.log(A) + (1 - Y) * anp.log(1 - A)),
     "cross_entropy": lambda A, Y: -anp.sum(Y * anp.log(A)) / A.shape[1],
     "mse": lambda A, Y: anp.mean((A - Y) ** 2),
+    # from logits Z: mean over columns of logsumexp(z) - z_c (Y one-hot picks z_c)
+    "softmax_cross_entropy": lambda Z, Y: anp.mean(
+        logsumexp(Z, axis=0) - anp.sum(Y * Z, axis=0)
+    ),
 }
 
 
@@ -86,17 +90,32 @@ def reference_activation(act):
 
 
 def reference_gradients(model, X, Y, loss):
-    """``model.gradients()`` computed by autograd, as a dict with the same keys."""
-    gs = [reference_activation(layer.activation) for layer in model.layers]
+    """``model.gradients()`` computed by autograd, as a dict with the same keys.
+
+    A dropout layer multiplies by the mask its last forward drew (``layer.mask``,
+    True = kept) and divides by 1 - p; in evaluation mode (no mask) it passes
+    its input on.
+    """
+    steps = []  # ("dense", g) or ("dropout", scaled mask or None), in order
+    for layer in model.layers:
+        if hasattr(layer, "W"):
+            steps.append(("dense", reference_activation(layer.activation)))
+        else:
+            mask = None if layer.mask is None else layer.mask / (1 - layer.p)
+            steps.append(("dropout", mask))
     J_of = LOSSES[loss]
 
     def J(params):
-        A = X
-        for (W, b), g in zip(params, gs):
-            A = g(W @ A + b)
+        A, weights = X, iter(params)
+        for kind, step in steps:
+            if kind == "dense":
+                W, b = next(weights)
+                A = step(W @ A + b)
+            elif step is not None:
+                A = A * step
         return J_of(A, Y)
 
-    params = [(layer.W.copy(), layer.b.copy()) for layer in model.layers]
+    params = [(layer.W.copy(), layer.b.copy()) for layer in model.layers if hasattr(layer, "W")]
     grads = grad(J)(params)
     out = {}
     for l, (dW, db) in enumerate(grads, start=1):
