@@ -76,6 +76,8 @@ class Activation:
     array of the same shape and dtype (a NumPy scalar for a scalar input).
     """
 
+    _elementwise = True
+
     def __init__(self, fn):
         functools.update_wrapper(self, fn)
         self.name = fn.__name__
@@ -115,16 +117,28 @@ class Activation:
         return self
 
     def _apply(self, fn, z, params):
-        unknown = sorted(set(params) - set(self.defaults))
-        if unknown:
-            takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
-            raise TypeError(
-                f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
-                f"it takes {takes or 'no parameters'}"
-            )
+        if params:
+            unknown = sorted(set(params) - set(self.defaults))
+            if unknown:
+                takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
+                raise TypeError(
+                    f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
+                    f"it takes {takes or 'no parameters'}"
+                )
         z = as_float_array(z, f"{self.name}: z")
-        out = np.asarray(fn(z.astype(np.float64, copy=False), **params))
+        if z.ndim == 0 and self._elementwise:  # the formulas work in place, on arrays
+            return self._apply(fn, z.reshape(1), params)[0]
+        if z.dtype == np.float64:  # no round trip
+            return unwrap_scalar(np.asarray(fn(z, **params)))
+        out = np.asarray(fn(z.astype(np.float64), **params))
         return unwrap_scalar(_round_to(out, z.dtype))
+
+    def _chain(self, z, dA):
+        r"""$dA \odot g'(z)$ for float64 ``z`` and ``dA`` that a layer has already checked."""
+        g = self._dfn(z)
+        if g is z or g.shape != dA.shape or g.dtype != np.float64:
+            return dA * g
+        return np.multiply(g, dA, out=g)  # the derivative is a new array: reuse it
 
     def __repr__(self):
         return f"<activation {self.name}>"
@@ -179,8 +193,31 @@ def _round_to(out, dtype):
 
 
 def _where_nan(z, out):
-    """Put NaN in ``out`` wherever ``z`` is NaN (for piecewise formulas)."""
-    return np.where(np.isnan(z), z, out)
+    """Put NaN in ``out`` (in place) wherever ``z`` is NaN (for piecewise formulas)."""
+    # One min() tells whether there is a NaN at all; only then is there a second pass.
+    if z.size and np.isnan(z.min()):
+        np.copyto(out, z, where=np.isnan(z))
+    return out
+
+
+def _exp_neg_abs(z, scale=1.0):
+    r"""$e^{-s|z|}$ for ``scale`` $s > 0$, a new array.
+
+    Where $s|z|$ overflows or $e^{-s|z|}$ underflows, the result is exactly 0,
+    which is right, so neither raises a signal.
+    """
+    e = np.abs(z)
+    with np.errstate(over="ignore", under="ignore"):
+        e *= -scale
+        return np.exp(e, out=e)
+
+
+def _logistic_slope(e):
+    r"""$e / (1 + e)^2$, in place in ``e``; with $e = e^{-|x|}$ it is $\sigma'(x)$."""
+    d = e + 1
+    d *= d
+    with np.errstate(under="ignore"):
+        return np.divide(e, d, out=e)
 
 
 _EXP_IS_ZERO = math.log(np.finfo(np.float64).smallest_subnormal) - 1
@@ -201,10 +238,13 @@ def _near_root(z, plain, root, coeffs, width=0.01):
     is $z_0$ as a pair ``(hi, lo)`` with $z_0 = hi + lo$ to 32 digits.
     """
     hi, lo = root
-    # z - hi is exact near the root; the clip keeps far-away z (and inf) finite.
-    d = (np.clip(z, hi - 1, hi + 1) - hi) - lo
-    series = np.polynomial.polynomial.polyval(d, (0.0, *coeffs))
-    return np.where(np.abs(d) < width, series, plain)
+    # Only the few z near the root get the series (``plain`` is changed in place).
+    near = (z > hi - 2 * width) & (z < hi + 2 * width)
+    if near.any():
+        d = (z[near] - hi) - lo  # z - hi is exact near the root
+        series = np.polynomial.polynomial.polyval(d, (0.0, *coeffs))
+        plain[near] = np.where(np.abs(d) < width, series, plain[near])
+    return plain
 
 
 # --- sigmoid -----------------------------------------------------------------
@@ -221,8 +261,8 @@ def sigmoid(z):
     finite $z$ in exact arithmetic (float64 rounds $\sigma(40)$ to 1).
     Computed with ``scipy.special.expit``, which never takes ``exp`` of a
     large positive number. The derivative is computed as
-    $\sigma(z)\,\sigma(-z)$, which keeps full relative precision where
-    $1 - \sigma(z)$ would cancel.
+    $\sigma(z)\,\sigma(-z) = e^{-|z|} / (1 + e^{-|z|})^2$, which keeps full
+    relative precision where $1 - \sigma(z)$ would cancel.
 
     Examples
     --------
@@ -238,7 +278,7 @@ def sigmoid(z):
 
 @sigmoid.derivative_of
 def _(z):
-    return special.expit(z) * special.expit(-z)
+    return _logistic_slope(_exp_neg_abs(z))  # sigma(z) sigma(-z) = e/(1 + e)^2, e = e^{-|z|}
 
 
 # --- tanh --------------------------------------------------------------------
@@ -267,9 +307,9 @@ def tanh(z):
 
 @tanh.derivative_of
 def _(z):
-    # Past |z| = 1000, e^{-2|z|} is 0; the cap keeps -2|z| from overflowing.
-    e = _exp(-2 * np.minimum(np.abs(z), 1000.0))
-    return 4 * e / (1 + e) ** 2
+    d = _logistic_slope(_exp_neg_abs(z, 2.0))  # -2|z| may overflow to -inf: e = 0, exact
+    d *= 4
+    return d
 
 
 # --- ReLU --------------------------------------------------------------------
@@ -297,8 +337,9 @@ def relu(z):
 
 @relu.derivative_of
 def _(z):
-    d = np.maximum(z, 0, out=np.empty_like(z))  # 0 for z <= 0 (the kink included), NaN stays NaN
-    return np.sign(d, out=d)
+    d = np.empty_like(z)
+    np.greater(z, 0, out=d, casting="unsafe")  # 0 for z <= 0 (the kink included)
+    return _where_nan(z, d)
 
 
 # --- leaky ReLU --------------------------------------------------------------
@@ -329,8 +370,7 @@ def leaky_relu(z, alpha=0.01):
 @leaky_relu.derivative_of
 def _(z, alpha=0.01):
     real_number(alpha, "leaky_relu: alpha")
-    slope = np.where(z > 0, 1, alpha).astype(z.dtype)
-    return _where_nan(z, slope)
+    return _where_nan(z, np.where(z > 0, 1.0, alpha))
 
 
 # --- ELU and SELU ------------------------------------------------------------
@@ -343,7 +383,12 @@ def _elu(z, alpha, scale=1.0):
 
 
 def _elu_derivative(z, alpha, scale=1.0):
-    return np.where(z > 0, scale, alpha * _exp(np.minimum(z, 0)))
+    d = np.minimum(z, 0)
+    with np.errstate(under="ignore"):  # e^z rounds to 0 far out: right, no signal
+        np.exp(d, out=d)
+        d *= alpha
+    np.copyto(d, scale, where=z > 0)
+    return d
 
 
 @activation
@@ -503,9 +548,14 @@ def _(z, approximate="none"):
         plain = s + zc * s * s_minus * two_du
         return _near_root(z, plain, _GELU_TANH_ROOT, _GELU_TANH_SERIES)
     zc = np.clip(z, -40, 40)
-    pdf = _exp(-(zc**2) / 2) / math.sqrt(2 * math.pi)
-    plain = special.ndtr(zc) + zc * pdf
-    return _near_root(z, plain, _GELU_ROOT, _GELU_SERIES)
+    d = zc * zc
+    d *= -0.5
+    with np.errstate(under="ignore"):  # the density rounds to 0 far out: right, no signal
+        np.exp(d, out=d)
+        d /= math.sqrt(2 * math.pi)
+        d *= zc
+    d += special.ndtr(zc)  # Phi(z) + z phi(z)
+    return _near_root(z, d, _GELU_ROOT, _GELU_SERIES)
 
 
 # --- SiLU --------------------------------------------------------------------
@@ -542,9 +592,13 @@ def silu(z):
 
 @silu.derivative_of
 def _(z):
-    zc = np.clip(z, -800, 800)
-    plain = special.expit(zc) * (1 + zc * special.expit(-zc))
-    return _near_root(z, plain, _SILU_ROOT, _SILU_SERIES)
+    zc = np.clip(z, -800, 800)  # keeps -inf * 0 out
+    s = special.expit(zc)
+    d = 1 - s  # sigma(-z): its rounding error is absolute, and 1 + ... absorbs it
+    d *= zc
+    d += 1
+    d *= s
+    return _near_root(z, d, _SILU_ROOT, _SILU_SERIES)
 
 
 # --- softplus ----------------------------------------------------------------
@@ -603,7 +657,9 @@ def softplus(z, beta=1.0, threshold=20.0):
 @softplus.derivative_of
 def _(z, beta=1.0, threshold=20.0):
     bz, linear = _softplus_parts(z, beta, threshold)
-    return np.where(linear, 1.0, special.expit(bz))
+    d = special.expit(bz)
+    np.copyto(d, 1.0, where=linear)
+    return d
 
 
 # --- Mish --------------------------------------------------------------------
@@ -628,9 +684,9 @@ def mish(z):
         + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
 
     Smooth, no kinks. $\operatorname{sp}(z) = -\log\sigma(-z)$ is computed
-    with ``log_expit`` (no overflow) and
-    $\operatorname{sech}^2 s = 4\,\sigma(2s)\,\sigma(-2s)$ (no cancellation,
-    unlike $1 - \tanh^2 s$). The minimum, $\approx -0.31$ at
+    with ``log_expit`` (no overflow); the derivative uses
+    $\max(z, 0) + \log(1 + e^{-|z|})$ and $\operatorname{sech}^2 = 1 - \tanh^2$,
+    whose small absolute error vanishes next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
     keeps it accurate.
 
@@ -648,10 +704,17 @@ def mish(z):
 @mish.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)
-    sp = -special.log_expit(-zc)
-    sech2 = 4 * special.expit(2 * sp) * special.expit(-2 * sp)
-    plain = np.tanh(sp) + zc * special.expit(zc) * sech2
-    return _near_root(z, plain, _MISH_ROOT, _MISH_SERIES)
+    t = _exp_neg_abs(zc)  # sp(z) = max(z, 0) + log1p(e^{-|z|}), no overflow
+    np.log1p(t, out=t)
+    t += np.maximum(zc, 0)
+    np.tanh(t, out=t)
+    # sech^2 = 1 - tanh^2: its rounding error is absolute, and tanh(sp) + ... absorbs it.
+    d = t * t
+    np.subtract(1, d, out=d)
+    d *= special.expit(zc)
+    d *= zc
+    d += t
+    return _near_root(z, d, _MISH_ROOT, _MISH_SERIES)
 
 
 # --- softsign ----------------------------------------------------------------
@@ -716,7 +779,7 @@ def hardsigmoid(z):
 
 @hardsigmoid.derivative_of
 def _(z):
-    return _where_nan(z, np.where((z > -3) & (z < 3), 1 / 6, 0.0))
+    return _where_nan(z, np.where(np.abs(z) < 3, 1 / 6, 0.0))
 
 
 @activation
@@ -748,8 +811,13 @@ def hardswish(z):
 
 @hardswish.derivative_of
 def _(z):
-    zc = np.clip(z, -3, 3)
-    return np.where(z < -3, 0.0, np.where(z > 3, 1.0, (2 * zc + 3) / 6))
+    d = np.clip(z, -3, 3)
+    d *= 2
+    d += 3
+    d /= 6  # (2z + 3)/6 on [-3, 3]
+    np.copyto(d, 0.0, where=z < -3)
+    np.copyto(d, 1.0, where=z > 3)
+    return d
 
 
 # --- identity ----------------------------------------------------------------
@@ -790,6 +858,8 @@ class Softmax(Activation):
     every column of ``dA`` without building it.
     """
 
+    _elementwise = False
+
     def derivative(self, z):
         r"""The Jacobian $J_{ij} = \partial s_i / \partial z_j$ of one column $z$.
 
@@ -819,13 +889,18 @@ class Softmax(Activation):
             raise ValueError(
                 f"softmax.backward: dA must have the shape of z, {x.shape}, got {dA.shape}"
             )
-        s = self._fn(x.astype(np.float64), axis)
+        dZ = self._chain(x.astype(np.float64, copy=False), dA, axis)
+        return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
+
+    def _chain(self, z, dA, axis=0):
+        """``backward`` for float64 ``z`` and a ``dA`` of its shape, already checked."""
+        s = self._fn(z, axis)
         # Measured from the entry r with the largest probability, the same sum
         # loses nothing when s_r rounds to 1: s_i ((dA_i - dA_r) - sum_j s_j (dA_j - dA_r)).
         r = np.argmax(s, axis=axis, keepdims=True) if s.size else 0
         d = dA - np.take_along_axis(dA, r, axis=axis) if s.size else dA
         dZ = s * (d - np.sum(s * d, axis=axis, keepdims=True))
-        return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
+        return dZ
 
     def __repr__(self):
         return "<activation softmax>"

@@ -124,6 +124,10 @@ class Dense:
         >>> layer.Z
         array([[-0.5, -3.5]])
         """
+        return self._forward(self._check_input(A_prev))
+
+    def _check_input(self, A_prev):
+        """``A_prev`` as a float array, checked: ``(n_in, m)`` and finite."""
         A_prev = as_float_array(A_prev, f"{self}.forward: A_prev")
         if A_prev.ndim != 2 or A_prev.shape[0] != self.n_in:
             hint = "; reshape one example with x.reshape(-1, 1)" if A_prev.ndim == 1 else ""
@@ -133,10 +137,19 @@ class Dense:
             )
         if not np.isfinite(A_prev).all():
             raise ValueError(f"{self}.forward: A_prev contains NaN or inf")
-        self.A_prev = A_prev
-        self.Z = self.W @ A_prev + self.b
-        self.A = self.activation(self.Z)
-        return self.A
+        return A_prev
+
+    def _forward(self, A_prev):
+        """``forward`` without the checks, for an ``A_prev`` already checked (the network's)."""
+        Z = self.W @ A_prev
+        if Z.dtype == self.b.dtype:
+            Z += self.b  # in place: no temporary
+        else:
+            Z = Z + self.b
+        # Float64 Z (always, with float64 W): the formula itself, no conversions.
+        A = self.activation._fn(Z) if Z.dtype == np.float64 else self.activation(Z)
+        self.A_prev, self.Z, self.A = A_prev, Z, A
+        return A
 
     def backward(self, dA=None, *, dZ=None):
         r"""Backward propagation: from $dA = \partial J/\partial A$ to $dA_{prev}$.
@@ -170,14 +183,20 @@ class Dense:
         if (dA is None) == (dZ is None):
             raise TypeError(f"{self}.backward: pass exactly one of dA or dZ=")
         if dZ is None:
-            dA = self._gradient_array(dA, "dA")
-            dZ = self.activation.backward(self.Z, dA)
-        else:
-            dZ = self._gradient_array(dZ, "dZ")
+            return self._backward(dA=self._gradient_array(dA, "dA"))
+        return self._backward(dZ=self._gradient_array(dZ, "dZ"))
+
+    def _backward(self, dA=None, dZ=None, dA_prev=True):
+        r"""``backward`` without the checks; ``dA_prev=False`` skips $W^\top dZ$ (layer 1's)."""
+        if dZ is None:
+            if self.Z.dtype == np.float64 and dA.dtype == np.float64:
+                dZ = self.activation._chain(self.Z, dA)
+            else:
+                dZ = self.activation.backward(self.Z, dA)
         self.dZ = dZ
         self.dW = dZ @ self.A_prev.T
         self.db = dZ.sum(axis=1, keepdims=True)
-        return self.W.T @ dZ
+        return self.W.T @ dZ if dA_prev else None
 
     def _gradient_array(self, grad, what):
         grad = as_float_array(grad, f"{self}.backward: {what}")

@@ -52,6 +52,10 @@ class Loss:
 
     def __call__(self, A, Y):
         A, Y = self._prepare(A, Y)
+        return self._value(A, Y)
+
+    def _value(self, A, Y):
+        """The loss for ``A`` and ``Y`` that have passed ``_prepare`` (the training loops')."""
         return float(self._fn(A, Y))
 
     def derivative(self, A, Y):
@@ -206,7 +210,7 @@ def _(A, Y):
 
 def _check_ce(name, A, Y):
     _in_unit_interval(name, "A (probabilities)", A)
-    if Y.min() < 0 or not np.allclose(Y.sum(axis=0), 1, rtol=0, atol=1e-6):
+    if Y.min() < 0 or not (np.abs(Y.sum(axis=0) - 1) <= 1e-6).all():
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "
             f"column: non-negative, summing to 1), classes on rows; "
