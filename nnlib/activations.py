@@ -212,6 +212,16 @@ def _exp_neg_abs(z, scale=1.0):
         return np.exp(e, out=e)
 
 
+def _log1p_exp(x):
+    r"""$\log(1 + e^x) = \max(x, 0) + \log(1 + e^{-|x|})$, a new array: no overflow,
+    full precision where $e^x$ is tiny, exactly 0 (without a signal) where it rounds to 0."""
+    out = _exp_neg_abs(x)
+    with np.errstate(under="ignore"):
+        np.log1p(out, out=out)
+    out += np.maximum(x, 0)
+    return out
+
+
 def _logistic_slope(e):
     r"""$e / (1 + e)^2$, in place in ``e``; with $e = e^{-|x|}$ it is $\sigma'(x)$."""
     d = e + 1
@@ -379,7 +389,12 @@ def _(z, alpha=0.01):
 def _elu(z, alpha, scale=1.0):
     """``scale * z`` for z > 0, ``alpha * (e^z - 1)`` for z <= 0."""
     # min(z, 0): expm1 never sees a large positive z (it would overflow).
-    return np.where(z > 0, scale * z, alpha * np.expm1(np.minimum(z, 0)))
+    out = np.minimum(z, 0)
+    with np.errstate(under="ignore"):  # alpha * (e^z - 1) may be subnormal: right, no signal
+        np.expm1(out, out=out)
+        out *= alpha
+    np.multiply(z, scale, out=out, where=z > 0)
+    return out
 
 
 def _elu_derivative(z, alpha, scale=1.0):
@@ -631,9 +646,9 @@ def softplus(z, beta=1.0, threshold=20.0):
     The linear branch is PyTorch's shortcut: the two branches differ by less
     than $e^{-20}/\beta$, so softplus has a tiny jump at
     $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
-    log branch. That branch is computed as $\log(e^0 + e^{\beta z})$ with
-    ``np.logaddexp``, which never overflows and keeps full precision where
-    $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
+    log branch. That branch is computed as
+    $\max(\beta z, 0) + \log(1 + e^{-|\beta z|})$ (with ``log1p``), which never
+    overflows and keeps full precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
 
     Examples
     --------
@@ -645,9 +660,7 @@ def softplus(z, beta=1.0, threshold=20.0):
     1.0634640055214863
     """
     bz, linear = _softplus_parts(z, beta, threshold)
-    # e^{beta z} may round to 0 (exact enough), and NaN in gives NaN out: no signal.
-    with np.errstate(under="ignore", invalid="ignore"):
-        out = np.logaddexp(0, bz, out=np.empty_like(bz))
+    out = _log1p_exp(bz)
     if beta != 1:
         out /= beta
     np.copyto(out, z, where=linear)
@@ -683,10 +696,10 @@ def mish(z):
       \operatorname{mish}'(z) = \tanh\bigl(\operatorname{sp}(z)\bigr)
         + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
 
-    Smooth, no kinks. $\operatorname{sp}(z) = -\log\sigma(-z)$ is computed
-    with ``log_expit`` (no overflow); the derivative uses
-    $\max(z, 0) + \log(1 + e^{-|z|})$ and $\operatorname{sech}^2 = 1 - \tanh^2$,
-    whose small absolute error vanishes next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
+    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as
+    $\max(z, 0) + \log(1 + e^{-|z|})$ (no overflow), and the derivative's
+    $\operatorname{sech}^2 = 1 - \tanh^2$, whose small absolute error vanishes
+    next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
     keeps it accurate.
 
@@ -698,16 +711,17 @@ def mish(z):
     array([0.05921676, 0.6       , 1.04903622])
     """
     zc = np.clip(z, -800, 800)  # past |z| = 800, tanh(sp(z)) is exactly 0 or 1
-    return np.where(z > 800, z, zc * np.tanh(-special.log_expit(-zc)))
+    out = _log1p_exp(zc)
+    np.tanh(out, out=out)
+    out *= zc
+    np.copyto(out, z, where=z > 800)
+    return out
 
 
 @mish.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)
-    t = _exp_neg_abs(zc)  # sp(z) = max(z, 0) + log1p(e^{-|z|}), no overflow
-    np.log1p(t, out=t)
-    t += np.maximum(zc, 0)
-    np.tanh(t, out=t)
+    t = np.tanh(_log1p_exp(zc))
     # sech^2 = 1 - tanh^2: its rounding error is absolute, and tanh(sp) + ... absorbs it.
     d = t * t
     np.subtract(1, d, out=d)
@@ -742,9 +756,13 @@ def softsign(z):
     >>> softsign.derivative(np.array([-3.0, 0.0, 1.0]))
     array([0.0625, 1.    , 0.25  ])
     """
-    a = np.abs(z)
-    inside = np.clip(z, -1, 1)  # the |z| < 1 branch, kept finite everywhere
-    return np.where(a < 1, inside / (1 + np.abs(inside)), np.sign(z) * (1 - 1 / (1 + a)))
+    d = np.abs(z)
+    inside = d < 1
+    d += 1
+    out = np.divide(1, d)
+    np.subtract(1, out, out=out)
+    np.copysign(out, z, out=out)  # sign(z) (1 - 1/(1 + |z|)); NaN stays NaN
+    return np.divide(z, d, out=out, where=inside)
 
 
 @softsign.derivative_of
@@ -806,7 +824,11 @@ def hardswish(z):
     array([ 0. , -0.5,  0.5,  1.5,  1. ])
     """
     zc = np.clip(z, -3, 3)  # the clip avoids -inf * 0 and overflow in z^2
-    return np.where(z > 3, z, zc * (zc + 3) / 6)
+    out = zc + 3
+    out *= zc
+    out /= 6
+    np.copyto(out, z, where=z > 3)
+    return out
 
 
 @hardswish.derivative_of
