@@ -222,14 +222,6 @@ def _log1p_exp(x):
     return out
 
 
-def _logistic_slope(e):
-    r"""$e / (1 + e)^2$, in place in ``e``; with $e = e^{-|x|}$ it is $\sigma'(x)$."""
-    d = e + 1
-    d *= d
-    with np.errstate(under="ignore"):
-        return np.divide(e, d, out=e)
-
-
 _EXP_IS_ZERO = math.log(np.finfo(np.float64).smallest_subnormal) - 1
 """Below this, $e^a$ rounds to exactly 0 in float64."""
 
@@ -288,7 +280,11 @@ def sigmoid(z):
 
 @sigmoid.derivative_of
 def _(z):
-    return _logistic_slope(_exp_neg_abs(z))  # sigma(z) sigma(-z) = e/(1 + e)^2, e = e^{-|z|}
+    e = _exp_neg_abs(z)  # sigma(z) sigma(-z) = e / (1 + e)^2 with e = e^{-|z|}
+    d = e + 1
+    d *= d
+    with np.errstate(under="ignore"):  # subnormal far out: right, no signal
+        return np.divide(e, d, out=e)
 
 
 # --- tanh --------------------------------------------------------------------
@@ -299,7 +295,7 @@ def tanh(z):
     r"""Hyperbolic tangent.
 
     $$\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad
-      \tanh'(z) = 1 - \tanh^2(z) = \frac{4e^{-2|z|}}{\left(1 + e^{-2|z|}\right)^2}.$$
+      \tanh'(z) = 1 - \tanh^2(z) = \frac{1}{\cosh^2 z}.$$
 
     Range $(-1, 1)$, zero-centred; $\tanh(z) = 2\sigma(2z) - 1$. The
     derivative uses the right-hand form: $1 - \tanh^2 z$ loses all its
@@ -317,8 +313,12 @@ def tanh(z):
 
 @tanh.derivative_of
 def _(z):
-    d = _logistic_slope(_exp_neg_abs(z, 2.0))  # -2|z| may overflow to -inf: e = 0, exact
-    d *= 4
+    # sech^2 z = (1 / cosh z)^2, within a few ulps. Where cosh z overflows to inf
+    # the result is 0 and where the square is subnormal it rounds: both right, no signal.
+    with np.errstate(over="ignore", under="ignore"):
+        d = np.cosh(z)
+        np.divide(1, d, out=d)
+        d *= d
     return d
 
 
