@@ -964,6 +964,13 @@ def softmax(z, axis=0):
     if z.ndim == 0:
         raise ValueError("softmax: z must have at least one axis (the classes), got a scalar")
     m = np.max(z, axis=axis, keepdims=True)
+    if np.isfinite(m).all():  # no +inf, no NaN: the plain formula is exact
+        # z - m can overflow only towards -inf, e^(z - m) and the quotient only underflow
+        # (to 0 or a subnormal): all right, so no signal.
+        with np.errstate(over="ignore", under="ignore"):
+            e = np.subtract(z, m)
+            np.exp(e, out=e)
+            return np.divide(e, np.sum(e, axis=axis, keepdims=True), out=e)  # sum >= 1
     shift = np.where(np.isfinite(m), m, 0.0)
     # z - m can overflow only towards -inf, where e^(z - m) is 0 anyway.
     with np.errstate(over="ignore"):

@@ -85,7 +85,10 @@ class Loss:
 
         return attach
 
-    def _prepare(self, A, Y):
+    def _prepare(self, A, Y, A_checked=False):
+        """``A`` and ``Y`` as float64 arrays, checked. ``A_checked``: ``A`` is the output of
+        the activation this loss is fused with (in range by construction), so only ``Y``
+        is checked, and the ``check`` function gets ``None`` for ``A``."""
         A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)
         Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
         if A.shape != Y.shape:
@@ -99,10 +102,10 @@ class Loss:
                 f"one example, got shape {A.shape}"
             )
         for what, arr in (("A", A), ("Y", Y)):
-            if not np.isfinite(arr).all():
+            if not (what == "A" and A_checked) and not np.isfinite(arr).all():
                 raise ValueError(f"{self.name}: {what} contains NaN or inf")
         if self._check is not None:
-            self._check(self.name, A, Y)
+            self._check(self.name, None if A_checked else A, Y)
         return A, Y
 
     def __repr__(self):
@@ -110,7 +113,11 @@ class Loss:
 
 
 def _loss(check=None):
-    """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss]."""
+    """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss].
+
+    ``check(name, A, Y)`` raises for values this loss does not accept; ``A`` is
+    None when it is the output of the fused activation (see ``Loss._prepare``).
+    """
 
     def register(fn):
         obj = Loss(fn, check)
@@ -154,7 +161,8 @@ def _in_unit_interval(name, what, arr):
 
 
 def _check_bce(name, A, Y):
-    _in_unit_interval(name, "A (probabilities)", A)
+    if A is not None:
+        _in_unit_interval(name, "A (probabilities)", A)
     _in_unit_interval(name, "Y (labels)", Y)
 
 
@@ -209,7 +217,8 @@ def _(A, Y):
 
 
 def _check_ce(name, A, Y):
-    _in_unit_interval(name, "A (probabilities)", A)
+    if A is not None:
+        _in_unit_interval(name, "A (probabilities)", A)
     if Y.min() < 0 or not (np.abs(Y.sum(axis=0) - 1) <= 1e-6).all():
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "

@@ -140,7 +140,8 @@ class MLP:
                 "MLP.backward: call forward(X) first; backward uses the values "
                 "that forward keeps"
             )
-        _, Y = loss._prepare(self.A, Y)
+        # A comes from forward: through a fused output activation it needs no check.
+        _, Y = loss._prepare(self.A, Y, A_checked=self._fused(loss))
         self._backward(Y, loss)
 
     def _fused(self, loss):
