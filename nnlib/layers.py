@@ -16,6 +16,8 @@ from nnlib._checks import as_float_array, positive_int
 
 __all__ = ["INITS", "Dense"]
 
+_FLOAT64 = np.dtype(np.float64)
+
 INITS = {
     "he": lambda n_in, n_out: np.sqrt(2 / n_in),
     "xavier": lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)),
@@ -142,12 +144,12 @@ class Dense:
     def _forward(self, A_prev):
         """``forward`` without the checks, for an ``A_prev`` already checked (the network's)."""
         Z = self.W @ A_prev
-        if Z.dtype == self.b.dtype:
+        if Z.dtype is self.b.dtype:
             Z += self.b  # in place: no temporary
         else:
             Z = Z + self.b
         # Float64 Z (always, with float64 W): the formula itself, no conversions.
-        A = self.activation._fn(Z) if Z.dtype == np.float64 else self.activation(Z)
+        A = self.activation._fn(Z) if Z.dtype is _FLOAT64 else self.activation(Z)
         self.A_prev, self.Z, self.A = A_prev, Z, A
         return A
 
@@ -189,7 +191,7 @@ class Dense:
     def _backward(self, dA=None, dZ=None, dA_prev=True):
         r"""``backward`` without the checks; ``dA_prev=False`` skips $W^\top dZ$ (layer 1's)."""
         if dZ is None:
-            if self.Z.dtype == np.float64 and dA.dtype == np.float64:
+            if self.Z.dtype is _FLOAT64 and dA.dtype is _FLOAT64:
                 dZ = self.activation._chain(self.Z, dA)
             else:
                 dZ = self.activation.backward(self.Z, dA)

@@ -219,7 +219,8 @@ def _(A, Y):
 def _check_ce(name, A, Y):
     if A is not None:
         _in_unit_interval(name, "A (probabilities)", A)
-    if Y.min() < 0 or not (np.abs(Y.sum(axis=0) - 1) <= 1e-6).all():
+    sums = Y.sum(axis=0)
+    if Y.min() < 0 or not (sums.min() >= 1 - 1e-6 and sums.max() <= 1 + 1e-6):
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "
             f"column: non-negative, summing to 1), classes on rows; "
