@@ -36,7 +36,7 @@ import math
 import numpy as np
 from scipy import special
 
-from nnlib._checks import as_float_array, describe, real_number, unwrap_scalar
+from nnlib._checks import FLOAT64, as_float_array, describe, real_number, unwrap_scalar
 
 __all__ = [
     "ACTIVATIONS",
@@ -128,7 +128,7 @@ class Activation:
         z = as_float_array(z, f"{self.name}: z")
         if z.ndim == 0 and self._elementwise:  # the formulas work in place, on arrays
             return self._apply(fn, z.reshape(1), params)[0]
-        if z.dtype == np.float64:  # no round trip
+        if z.dtype is FLOAT64:  # no round trip
             return unwrap_scalar(np.asarray(fn(z, **params)))
         out = np.asarray(fn(z.astype(np.float64), **params))
         return unwrap_scalar(_round_to(out, z.dtype))
@@ -141,7 +141,7 @@ class Activation:
         if self._fused_chain is not None:
             return self._fused_chain(z, dA)
         g = self._dfn(z)
-        if g is z or g.shape != dA.shape or g.dtype != np.float64:
+        if g is z or g.shape != dA.shape or g.dtype is not FLOAT64:
             return dA * g
         return np.multiply(g, dA, out=g)  # the derivative is a new array: reuse it
 

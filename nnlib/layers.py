@@ -12,11 +12,9 @@ $$Z = W A_{prev} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array, positive_int
+from nnlib._checks import FLOAT64, as_float_array, positive_int
 
 __all__ = ["INITS", "Dense"]
-
-_FLOAT64 = np.dtype(np.float64)
 
 INITS = {
     "he": lambda n_in, n_out: np.sqrt(2 / n_in),
@@ -130,7 +128,8 @@ class Dense:
 
     def _check_input(self, A_prev):
         """``A_prev`` as a float array, checked: ``(n_in, m)`` and finite."""
-        A_prev = as_float_array(A_prev, f"{self}.forward: A_prev")
+        if not (type(A_prev) is np.ndarray and A_prev.dtype.kind == "f"):
+            A_prev = as_float_array(A_prev, f"{self}.forward: A_prev")
         if A_prev.ndim != 2 or A_prev.shape[0] != self.n_in:
             hint = "; reshape one example with x.reshape(-1, 1)" if A_prev.ndim == 1 else ""
             raise ValueError(
@@ -149,7 +148,7 @@ class Dense:
         else:
             Z = Z + self.b
         # Float64 Z (always, with float64 W): the formula itself, no conversions.
-        A = self.activation._fn(Z) if Z.dtype is _FLOAT64 else self.activation(Z)
+        A = self.activation._fn(Z) if Z.dtype is FLOAT64 else self.activation(Z)
         self.A_prev, self.Z, self.A = A_prev, Z, A
         return A
 
@@ -191,7 +190,7 @@ class Dense:
     def _backward(self, dA=None, dZ=None, dA_prev=True):
         r"""``backward`` without the checks; ``dA_prev=False`` skips $W^\top dZ$ (layer 1's)."""
         if dZ is None:
-            if self.Z.dtype is _FLOAT64 and dA.dtype is _FLOAT64:
+            if self.Z.dtype is FLOAT64 and dA.dtype is FLOAT64:
                 dZ = self.activation._chain(self.Z, dA)
             else:
                 dZ = self.activation.backward(self.Z, dA)

@@ -16,7 +16,7 @@ Find a loss by name with [`get`][nnlib.losses.get];
 
 import numpy as np
 
-from nnlib._checks import as_float_array
+from nnlib._checks import FLOAT64, as_float_array
 
 __all__ = ["EPS", "LOSSES", "Loss", "binary_cross_entropy", "cross_entropy", "get", "mse"]
 
@@ -89,8 +89,10 @@ class Loss:
         """``A`` and ``Y`` as float64 arrays, checked. ``A_checked``: ``A`` is the output of
         the activation this loss is fused with (in range by construction), so only ``Y``
         is checked, and the ``check`` function gets ``None`` for ``A``."""
-        A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)
-        Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
+        if not (type(A) is np.ndarray and A.dtype is FLOAT64):
+            A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)
+        if not (type(Y) is np.ndarray and Y.dtype is FLOAT64):
+            Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
         if A.shape != Y.shape:
             raise ValueError(
                 f"{self.name}: A and Y must have the same shape, "
@@ -151,7 +153,7 @@ def get(name):
 
 
 def _in_unit_interval(name, what, arr):
-    if arr.min() < 0 or arr.max() > 1:
+    if not (arr.min() >= 0 and arr.max() <= 1):  # NaN fails too
         raise ValueError(
             f"{name}: {what} must lie in [0, 1], got values from {arr.min():g} to {arr.max():g}"
         )
