@@ -977,10 +977,12 @@ def softmax(z, axis=0):
     if z.ndim == 0:
         raise ValueError("softmax: z must have at least one axis (the classes), got a scalar")
     m = z.max(axis=axis, keepdims=True)
-    if np.isfinite(m).all():  # no +inf, no NaN: the plain formula is exact
-        # z - m can overflow only towards -inf, e^(z - m) and the quotient only underflow
-        # (to 0 or a subnormal): all right, so no signal.
-        with np.errstate(over="ignore", under="ignore"):
+    # z - m can overflow only towards -inf, e^(z - m) and the quotient only underflow
+    # (to 0 or a subnormal): all right, so no signal.
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        # A finite sum of the column maxima: no +inf, no NaN, and the plain formula is
+        # exact. (A sum that overflows, or is inf - inf, takes the general path below.)
+        if math.isfinite(m.sum()):
             e = np.subtract(z, m)
             np.exp(e, out=e)
             return np.divide(e, e.sum(axis=axis, keepdims=True), out=e)  # sum >= 1

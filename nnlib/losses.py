@@ -221,7 +221,7 @@ def _(A, Y):
 def _check_ce(name, A, Y):
     if A is not None:
         _in_unit_interval(name, "A (probabilities)", A)
-    sums = Y.sum(axis=0)
+    sums = np.ones(Y.shape[0]) @ Y  # column sums: a matrix product is fast in any layout
     if Y.min() < 0 or not (sums.min() >= 1 - 1e-6 and sums.max() <= 1 + 1e-6):
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "
