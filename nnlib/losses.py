@@ -103,6 +103,14 @@ class Loss:
                 f"{self.name}: A and Y must be 2-D (outputs, examples) with at least "
                 f"one example, got shape {A.shape}"
             )
+        if A_checked and self._check is not None:
+            # A fused loss's check fails on NaN and inf labels too: when it passes, Y is
+            # finite. When it fails, the checks below say what is wrong, in their order.
+            try:
+                self._check(self.name, None, Y)
+                return A, Y
+            except ValueError:
+                pass
         for what, arr in (("A", A), ("Y", Y)):
             if not (what == "A" and A_checked) and not np.isfinite(arr).all():
                 raise ValueError(f"{self.name}: {what} contains NaN or inf")
@@ -117,8 +125,10 @@ class Loss:
 def _loss(check=None):
     """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss].
 
-    ``check(name, A, Y)`` raises for values this loss does not accept; ``A`` is
-    None when it is the output of the fused activation (see ``Loss._prepare``).
+    ``check(name, A, Y)`` raises ``ValueError`` for values this loss does not
+    accept; ``A`` is None when it is the output of the fused activation (see
+    ``Loss._prepare``). A loss with a fused activation must have a check that
+    also fails on NaN and inf in ``Y``.
     """
 
     def register(fn):
