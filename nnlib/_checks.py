@@ -9,6 +9,9 @@ import numbers
 
 import numpy as np
 
+FLOAT64 = np.dtype(np.float64)
+"""float64 as a dtype, to test ``arr.dtype is FLOAT64`` (faster than ``==``)."""
+
 
 def describe(x):
     """A short description of ``x`` for an error message."""

@@ -37,6 +37,7 @@ import numpy as np
 from scipy import special
 
 from nnlib._checks import (
+    FLOAT64,
     as_float_array,
     check_parameters,
     describe,
@@ -82,6 +83,8 @@ class Activation:
     array of the same shape and dtype (a NumPy scalar for a scalar input).
     """
 
+    _elementwise = True
+
     def __init__(self, fn):
         functools.update_wrapper(self, fn)
         self.name = fn.__name__
@@ -121,21 +124,40 @@ class Activation:
         return self
 
     def _apply(self, fn, z, params):
-        unknown = sorted(set(params) - set(self.defaults))
-        if unknown:
-            takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
-            raise TypeError(
-                f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
-                f"it takes {takes or 'no parameters'}"
-            )
-        check_parameters(self.name, params)
+        if params:
+            unknown = sorted(set(params) - set(self.defaults))
+            if unknown:
+                takes = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
+                raise TypeError(
+                    f"{self.name} got unknown parameter(s) {', '.join(unknown)}; "
+                    f"it takes {takes or 'no parameters'}"
+                )
+            check_parameters(self.name, params)
         if fn is None:
             raise NotImplementedError(
                 f"{self.name} has no derivative: attach one with @{self.name}.derivative_of"
             )
         z = as_float_array(z, f"{self.name}: z")
-        out = np.asarray(fn(z.astype(np.float64, copy=False), **params))
+        if z.ndim == 0 and self._elementwise:  # the formulas work in place, on arrays
+            return self._apply(fn, z.reshape(1), params)[0]
+        if z.dtype is FLOAT64:  # no round trip
+            return unwrap_scalar(np.asarray(fn(z, **params)))
+        out = np.asarray(fn(z.astype(np.float64), **params))
         return unwrap_scalar(_round_to(out, z.dtype))
+
+    _fused_chain = None
+    """Optional ``f(z, dA)``: the chain rule in fewer passes than ``dA * g'(z)``."""
+
+    def _chain(self, z, dA):
+        r"""$dA \odot g'(z)$ for float64 ``z`` and ``dA`` that a layer has already checked."""
+        if self._fused_chain is not None:
+            return self._fused_chain(z, dA)
+        if self._dfn is None:
+            self._apply(None, z, {})  # says what is missing
+        g = self._dfn(z)
+        if g is z or g.shape != dA.shape or g.dtype is not FLOAT64:
+            return dA * g
+        return np.multiply(g, dA, out=g)  # the derivative is a new array: reuse it
 
     def __repr__(self):
         return f"<activation {self.name}>"
@@ -190,8 +212,33 @@ def _round_to(out, dtype):
 
 
 def _where_nan(z, out):
-    """Put NaN in ``out`` wherever ``z`` is NaN (for piecewise formulas)."""
-    return np.where(np.isnan(z), z, out)
+    """Put NaN in ``out`` (in place) wherever ``z`` is NaN (for piecewise formulas)."""
+    # One min() tells whether there is a NaN at all; only then is there a second pass.
+    if z.size and np.isnan(z.min()):
+        np.copyto(out, z, where=np.isnan(z))
+    return out
+
+
+def _exp_neg_abs(z, scale=1.0):
+    r"""$e^{-s|z|}$ for ``scale`` $s > 0$, a new array.
+
+    Where $s|z|$ overflows or $e^{-s|z|}$ underflows, the result is exactly 0,
+    which is right, so neither raises a signal.
+    """
+    e = np.abs(z)
+    with np.errstate(over="ignore", under="ignore"):
+        e *= -scale
+        return np.exp(e, out=e)
+
+
+def _log1p_exp(x):
+    r"""$\log(1 + e^x) = \max(x, 0) + \log(1 + e^{-|x|})$, a new array: no overflow,
+    full precision where $e^x$ is tiny, exactly 0 (without a signal) where it rounds to 0."""
+    out = _exp_neg_abs(x)
+    with np.errstate(under="ignore"):
+        np.log1p(out, out=out)
+    out += np.maximum(x, 0)
+    return out
 
 
 _EXP_IS_ZERO = math.log(np.finfo(np.float64).smallest_subnormal) - 1
@@ -212,10 +259,13 @@ def _near_root(z, plain, root, coeffs, width=0.01):
     is $z_0$ as a pair ``(hi, lo)`` with $z_0 = \text{hi} + \text{lo}$ to 32 digits.
     """
     hi, lo = root
-    # z - hi is exact near the root; the clip keeps far-away z (and inf) finite.
-    d = (np.clip(z, hi - 1, hi + 1) - hi) - lo
-    series = np.polynomial.polynomial.polyval(d, (0.0, *coeffs))
-    return np.where(np.abs(d) < width, series, plain)
+    # Only the few z near the root get the series (``plain`` is changed in place).
+    near = (z > hi - 2 * width) & (z < hi + 2 * width)
+    if near.any():
+        d = (z[near] - hi) - lo  # z - hi is exact near the root
+        series = np.polynomial.polynomial.polyval(d, (0.0, *coeffs))
+        plain[near] = np.where(np.abs(d) < width, series, plain[near])
+    return plain
 
 
 # --- sigmoid -----------------------------------------------------------------
@@ -232,8 +282,8 @@ def sigmoid(z):
     finite $z$ in exact arithmetic (float64 rounds $\sigma(40)$ to 1).
     Computed with ``scipy.special.expit``, which never takes ``exp`` of a
     large positive number. The derivative is computed as
-    $\sigma(z)\,\sigma(-z)$, which keeps full relative precision where
-    $1 - \sigma(z)$ would cancel.
+    $\sigma(z)\,\sigma(-z) = e^{-|z|} / (1 + e^{-|z|})^2$, which keeps full
+    relative precision where $1 - \sigma(z)$ would cancel.
 
     Examples
     --------
@@ -249,7 +299,11 @@ def sigmoid(z):
 
 @sigmoid.derivative_of
 def _(z):
-    return special.expit(z) * special.expit(-z)
+    e = _exp_neg_abs(z)  # sigma(z) sigma(-z) = e / (1 + e)^2 with e = e^{-|z|}
+    d = e + 1
+    d *= d
+    with np.errstate(under="ignore"):  # subnormal far out: right, no signal
+        return np.divide(e, d, out=e)
 
 
 # --- tanh --------------------------------------------------------------------
@@ -260,7 +314,7 @@ def tanh(z):
     r"""Hyperbolic tangent.
 
     $$\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad
-      \tanh'(z) = 1 - \tanh^2(z) = \frac{4e^{-2|z|}}{\left(1 + e^{-2|z|}\right)^2}.$$
+      \tanh'(z) = 1 - \tanh^2(z) = \frac{1}{\cosh^2 z}.$$
 
     Range $(-1, 1)$, zero-centred; $\tanh(z) = 2\sigma(2z) - 1$. The
     derivative uses the right-hand form: $1 - \tanh^2 z$ loses all its
@@ -278,9 +332,13 @@ def tanh(z):
 
 @tanh.derivative_of
 def _(z):
-    # Past |z| = 1000, e^{-2|z|} is 0; the cap keeps -2|z| from overflowing.
-    e = _exp(-2 * np.minimum(np.abs(z), 1000.0))
-    return 4 * e / (1 + e) ** 2
+    # sech^2 z = (1 / cosh z)^2, within a few ulps. Where cosh z overflows to inf
+    # the result is 0 and where the square is subnormal it rounds: both right, no signal.
+    with np.errstate(over="ignore", under="ignore"):
+        d = np.cosh(z)
+        np.divide(1, d, out=d)
+        d *= d
+    return d
 
 
 # --- ReLU --------------------------------------------------------------------
@@ -308,8 +366,17 @@ def relu(z):
 
 @relu.derivative_of
 def _(z):
-    d = np.maximum(z, 0, out=np.empty_like(z))  # 0 for z <= 0 (the kink included), NaN stays NaN
-    return np.sign(d, out=d)
+    d = np.empty_like(z)
+    np.greater(z, 0, out=d, casting="unsafe")  # 0 for z <= 0 (the kink included)
+    return _where_nan(z, d)
+
+
+def _relu_chain(z, dA):
+    r"""$dA \odot [z > 0]$: a layer's backward through ReLU, NaN kept."""
+    return _where_nan(z, dA * (z > 0))
+
+
+relu._fused_chain = _relu_chain
 
 
 # --- leaky ReLU --------------------------------------------------------------
@@ -340,8 +407,7 @@ def leaky_relu(z, alpha=0.01):
 @leaky_relu.derivative_of
 def _(z, alpha=0.01):
     real_number(alpha, "leaky_relu: alpha")
-    slope = np.where(z > 0, 1, alpha).astype(z.dtype)
-    return _where_nan(z, slope)
+    return _where_nan(z, np.where(z > 0, 1.0, alpha))
 
 
 # --- ELU and SELU ------------------------------------------------------------
@@ -350,11 +416,21 @@ def _(z, alpha=0.01):
 def _elu(z, alpha, scale=1.0):
     """``scale * z`` for z > 0, ``alpha * (e^z - 1)`` for z <= 0."""
     # min(z, 0): expm1 never sees a large positive z (it would overflow).
-    return np.where(z > 0, scale * z, alpha * np.expm1(np.minimum(z, 0)))
+    out = np.minimum(z, 0)
+    with np.errstate(under="ignore"):  # alpha * (e^z - 1) may be subnormal: right, no signal
+        np.expm1(out, out=out)
+        out *= alpha
+    np.multiply(z, scale, out=out, where=z > 0)
+    return out
 
 
 def _elu_derivative(z, alpha, scale=1.0):
-    return np.where(z > 0, scale, alpha * _exp(np.minimum(z, 0)))
+    d = np.minimum(z, 0)
+    with np.errstate(under="ignore"):  # e^z rounds to 0 far out: right, no signal
+        np.exp(d, out=d)
+        d *= alpha
+    np.copyto(d, scale, where=z > 0)
+    return d
 
 
 @activation
@@ -514,9 +590,14 @@ def _(z, approximate="none"):
         plain = s + zc * s * s_minus * two_du
         return _near_root(z, plain, _GELU_TANH_ROOT, _GELU_TANH_SERIES)
     zc = np.clip(z, -40, 40)
-    pdf = _exp(-(zc**2) / 2) / math.sqrt(2 * math.pi)
-    plain = special.ndtr(zc) + zc * pdf
-    return _near_root(z, plain, _GELU_ROOT, _GELU_SERIES)
+    d = zc * zc
+    d *= -0.5
+    with np.errstate(under="ignore"):  # the density rounds to 0 far out: right, no signal
+        np.exp(d, out=d)
+        d /= math.sqrt(2 * math.pi)
+        d *= zc
+    d += special.ndtr(zc)  # Phi(z) + z phi(z)
+    return _near_root(z, d, _GELU_ROOT, _GELU_SERIES)
 
 
 # --- SiLU --------------------------------------------------------------------
@@ -553,9 +634,13 @@ def silu(z):
 
 @silu.derivative_of
 def _(z):
-    zc = np.clip(z, -800, 800)
-    plain = special.expit(zc) * (1 + zc * special.expit(-zc))
-    return _near_root(z, plain, _SILU_ROOT, _SILU_SERIES)
+    zc = np.clip(z, -800, 800)  # keeps -inf * 0 out
+    s = special.expit(zc)
+    d = 1 - s  # sigma(-z): its rounding error is absolute, and 1 + ... absorbs it
+    d *= zc
+    d += 1
+    d *= s
+    return _near_root(z, d, _SILU_ROOT, _SILU_SERIES)
 
 
 # --- softplus ----------------------------------------------------------------
@@ -588,9 +673,9 @@ def softplus(z, beta=1.0, threshold=20.0):
     The linear branch is PyTorch's shortcut: the two branches differ by less
     than $e^{-20}/\beta$, so softplus has a tiny jump at
     $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
-    log branch. That branch is computed as $\log(e^0 + e^{\beta z})$ with
-    ``np.logaddexp``, which never overflows and keeps full precision where
-    $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
+    log branch. That branch is computed as
+    $\max(\beta z, 0) + \log(1 + e^{-|\beta z|})$ (with ``log1p``), which never
+    overflows and keeps full precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
 
     Examples
     --------
@@ -602,9 +687,7 @@ def softplus(z, beta=1.0, threshold=20.0):
     1.0634640055214863
     """
     bz, linear = _softplus_parts(z, beta, threshold)
-    # e^{beta z} may round to 0 (exact enough), and NaN in gives NaN out: no signal.
-    with np.errstate(under="ignore", invalid="ignore"):
-        out = np.logaddexp(0, bz, out=np.empty_like(bz))
+    out = _log1p_exp(bz)
     if beta != 1:
         out /= beta
     np.copyto(out, z, where=linear)
@@ -614,7 +697,9 @@ def softplus(z, beta=1.0, threshold=20.0):
 @softplus.derivative_of
 def _(z, beta=1.0, threshold=20.0):
     bz, linear = _softplus_parts(z, beta, threshold)
-    return np.where(linear, 1.0, special.expit(bz))
+    d = special.expit(bz)
+    np.copyto(d, 1.0, where=linear)
+    return d
 
 
 # --- Mish --------------------------------------------------------------------
@@ -638,10 +723,10 @@ def mish(z):
       \operatorname{mish}'(z) = \tanh\bigl(\operatorname{sp}(z)\bigr)
         + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
 
-    Smooth, no kinks. $\operatorname{sp}(z) = -\log\sigma(-z)$ is computed
-    with ``log_expit`` (no overflow) and
-    $\operatorname{sech}^2 t = 4\,\sigma(2t)\,\sigma(-2t)$ at $t = \operatorname{sp}(z)$ (no cancellation,
-    unlike $1 - \tanh^2 t$). The minimum, $\approx -0.31$ at
+    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as
+    $\max(z, 0) + \log(1 + e^{-|z|})$ (no overflow), and the derivative's
+    $\operatorname{sech}^2 t = 1 - \tanh^2 t$ at $t = \operatorname{sp}(z)$, whose small absolute error vanishes
+    next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
     keeps it accurate.
 
@@ -653,16 +738,24 @@ def mish(z):
     array([0.05921676, 0.6       , 1.04903622])
     """
     zc = np.clip(z, -800, 800)  # past |z| = 800, tanh(sp(z)) is exactly 0 or 1
-    return np.where(z > 800, z, zc * np.tanh(-special.log_expit(-zc)))
+    out = _log1p_exp(zc)
+    np.tanh(out, out=out)
+    out *= zc
+    np.copyto(out, z, where=z > 800)
+    return out
 
 
 @mish.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)
-    sp = -special.log_expit(-zc)
-    sech2 = 4 * special.expit(2 * sp) * special.expit(-2 * sp)
-    plain = np.tanh(sp) + zc * special.expit(zc) * sech2
-    return _near_root(z, plain, _MISH_ROOT, _MISH_SERIES)
+    t = np.tanh(_log1p_exp(zc))
+    # sech^2 = 1 - tanh^2: its rounding error is absolute, and tanh(sp) + ... absorbs it.
+    d = t * t
+    np.subtract(1, d, out=d)
+    d *= special.expit(zc)
+    d *= zc
+    d += t
+    return _near_root(z, d, _MISH_ROOT, _MISH_SERIES)
 
 
 # --- softsign ----------------------------------------------------------------
@@ -690,9 +783,13 @@ def softsign(z):
     >>> softsign.derivative(np.array([-3.0, 0.0, 1.0]))
     array([0.0625, 1.    , 0.25  ])
     """
-    a = np.abs(z)
-    inside = np.clip(z, -1, 1)  # the |z| < 1 branch, kept finite everywhere
-    return np.where(a < 1, inside / (1 + np.abs(inside)), np.sign(z) * (1 - 1 / (1 + a)))
+    d = np.abs(z)
+    inside = d < 1
+    d += 1
+    out = np.divide(1, d)
+    np.subtract(1, out, out=out)
+    np.copysign(out, z, out=out)  # sign(z) (1 - 1/(1 + |z|)); NaN stays NaN
+    return np.divide(z, d, out=out, where=inside)
 
 
 @softsign.derivative_of
@@ -727,7 +824,7 @@ def hardsigmoid(z):
 
 @hardsigmoid.derivative_of
 def _(z):
-    return _where_nan(z, np.where((z > -3) & (z < 3), 1 / 6, 0.0))
+    return _where_nan(z, np.where(np.abs(z) < 3, 1 / 6, 0.0))
 
 
 @activation
@@ -754,13 +851,22 @@ def hardswish(z):
     array([ 0. , -0.5,  0.5,  1.5,  1. ])
     """
     zc = np.clip(z, -3, 3)  # the clip avoids -inf * 0 and overflow in z^2
-    return np.where(z > 3, z, zc * (zc + 3) / 6)
+    out = zc + 3
+    out *= zc
+    out /= 6
+    np.copyto(out, z, where=z > 3)
+    return out
 
 
 @hardswish.derivative_of
 def _(z):
-    zc = np.clip(z, -3, 3)
-    return np.where(z < -3, 0.0, np.where(z > 3, 1.0, (2 * zc + 3) / 6))
+    d = np.clip(z, -3, 3)
+    d *= 2
+    d += 3
+    d /= 6  # (2z + 3)/6 on [-3, 3]
+    np.copyto(d, 0.0, where=z < -3)
+    np.copyto(d, 1.0, where=z > 3)
+    return d
 
 
 # --- identity ----------------------------------------------------------------
@@ -801,6 +907,8 @@ class Softmax(Activation):
     every column of ``dA`` without building it.
     """
 
+    _elementwise = False
+
     def derivative(self, z):
         r"""The Jacobian $S$, $S_{jr} = \partial s_j / \partial z_r$, of one column $z$.
 
@@ -836,13 +944,18 @@ class Softmax(Activation):
             raise ValueError(
                 f"softmax.backward: dA must have the shape of z, {x.shape}, got {dA.shape}"
             )
-        s = self._fn(x.astype(np.float64), axis)
+        dZ = self._chain(x.astype(np.float64, copy=False), dA, axis)
+        return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
+
+    def _chain(self, z, dA, axis=0):
+        """``backward`` for float64 ``z`` and a ``dA`` of its shape, already checked."""
+        s = self._fn(z, axis)
         # Measured from the entry r with the largest probability, the same sum
         # loses nothing when s_r rounds to 1: s_i ((dA_i - dA_r) - sum_j s_j (dA_j - dA_r)).
         r = np.argmax(s, axis=axis, keepdims=True) if s.size else 0
         d = dA - np.take_along_axis(dA, r, axis=axis) if s.size else dA
         dZ = s * (d - np.sum(s * d, axis=axis, keepdims=True))
-        return _round_to(dZ, np.result_type(x.dtype, dA.dtype))
+        return dZ
 
     def __repr__(self):
         return "<activation softmax>"
@@ -883,7 +996,16 @@ def softmax(z, axis=0):
         raise TypeError(f"softmax: axis must be an integer, got {describe(axis)}")
     if z.ndim == 0:
         raise ValueError("softmax: z must have at least one axis (the classes), got a scalar")
-    m = np.max(z, axis=axis, keepdims=True)
+    m = z.max(axis=axis, keepdims=True)
+    # z - m can overflow only towards -inf, e^(z - m) and the quotient only underflow
+    # (to 0 or a subnormal): all right, so no signal.
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        # A finite sum of the column maxima: no +inf, no NaN, and the plain formula is
+        # exact. (A sum that overflows, or is inf - inf, takes the general path below.)
+        if math.isfinite(m.sum()):
+            e = np.subtract(z, m)
+            np.exp(e, out=e)
+            return np.divide(e, e.sum(axis=axis, keepdims=True), out=e)  # sum >= 1
     shift = np.where(np.isfinite(m), m, 0.0)
     # z - m can overflow only towards -inf, where e^(z - m) is 0 anyway.
     with np.errstate(over="ignore"):

@@ -12,7 +12,7 @@ $$Z = W A_{\text{prev}} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array, describe, positive_int, real_number
+from nnlib._checks import FLOAT64, as_float_array, describe, positive_int, real_number
 
 __all__ = ["INITS", "Dense", "Dropout"]
 
@@ -153,7 +153,12 @@ class Dense:
         >>> layer.Z
         array([[-0.5, -3.5]])
         """
-        A_prev = as_float_array(A_prev, f"{self}.forward: A_prev")
+        return self._forward(self._check_input(A_prev))
+
+    def _check_input(self, A_prev):
+        """``A_prev`` as a float array, checked: ``(n_in, m)`` and finite."""
+        if not (type(A_prev) is np.ndarray and A_prev.dtype.kind == "f"):
+            A_prev = as_float_array(A_prev, f"{self}.forward: A_prev")
         if A_prev.ndim != 2 or A_prev.shape[0] != self.n_in:
             hint = "; reshape one example with x.reshape(-1, 1)" if A_prev.ndim == 1 else ""
             raise ValueError(
@@ -162,10 +167,19 @@ class Dense:
             )
         if not np.isfinite(A_prev).all():
             raise ValueError(f"{self}.forward: A_prev contains NaN or inf")
-        self.A_prev = A_prev
-        self.Z = self.W @ A_prev + self.b
-        self.A = self.activation(self.Z)
-        return self.A
+        return A_prev
+
+    def _forward(self, A_prev):
+        """``forward`` without the checks, for an ``A_prev`` already checked (the network's)."""
+        Z = self.W @ A_prev
+        if Z.dtype is self.b.dtype:
+            Z += self.b  # in place: no temporary
+        else:
+            Z = Z + self.b
+        # Float64 Z (always, with float64 W): the formula itself, no conversions.
+        A = self.activation._fn(Z) if Z.dtype is FLOAT64 else self.activation(Z)
+        self.A_prev, self.Z, self.A = A_prev, Z, A
+        return A
 
     def backward(self, dA=None, *, dZ=None):
         r"""Backward propagation: from $dA = \partial J/\partial A$ to $dA_{\text{prev}}$.
@@ -204,14 +218,20 @@ class Dense:
         if (dA is None) == (dZ is None):
             raise TypeError(f"{self}.backward: pass exactly one of dA or dZ=")
         if dZ is None:
-            dA = self._gradient_array(dA, "dA")
-            dZ = self.activation.backward(self.Z, dA)
-        else:
-            dZ = self._gradient_array(dZ, "dZ")
+            return self._backward(dA=self._gradient_array(dA, "dA"))
+        return self._backward(dZ=self._gradient_array(dZ, "dZ"))
+
+    def _backward(self, dA=None, dZ=None, dA_prev=True):
+        r"""``backward`` without the checks; ``dA_prev=False`` skips $W^\top dZ$ (layer 1's)."""
+        if dZ is None:
+            if self.Z.dtype is FLOAT64 and dA.dtype is FLOAT64:
+                dZ = self.activation._chain(self.Z, dA)
+            else:
+                dZ = self.activation.backward(self.Z, dA)
         self.dZ = dZ
         self.dW = dZ @ self.A_prev.T
         self.db = dZ.sum(axis=1, keepdims=True)
-        return self.W.T @ dZ
+        return self.W.T @ dZ if dA_prev else None
 
     def _gradient_array(self, grad, what):
         grad = as_float_array(grad, f"{self}.backward: {what}")
@@ -344,6 +364,14 @@ class Dropout:
             return dA
         with np.errstate(over="ignore"):
             return np.where(self.mask, dA / (1 - self.p), dA.dtype.type(0))
+
+    def _forward(self, A):
+        """``forward`` as the network calls it."""
+        return self.forward(A)
+
+    def _backward(self, dA=None, dZ=None, dA_prev=True):
+        """``backward`` as the network calls it: Dropout has no $Z$, so only ``dA``."""
+        return self.backward(dA)
 
     def __repr__(self):
         return f"Dropout(p={self.p:g})"

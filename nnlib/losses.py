@@ -19,7 +19,7 @@ import inspect
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array
+from nnlib._checks import FLOAT64, as_float_array
 
 __all__ = [
     "EPS",
@@ -66,6 +66,10 @@ class Loss:
 
     def __call__(self, A, Y):
         A, Y = self._prepare(A, Y)
+        return self._value(A, Y)
+
+    def _value(self, A, Y):
+        """The loss for ``A`` and ``Y`` that have passed ``_prepare`` (the training loops')."""
         return float(self._fn(A, Y))
 
     def derivative(self, A, Y):
@@ -108,9 +112,14 @@ class Loss:
                 f"differs from the loss's {self._signature}"
             )
 
-    def _prepare(self, A, Y):
-        A = np.asarray(as_float_array(A, f"{self.name}: {self.input}"), dtype=np.float64)
-        Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
+    def _prepare(self, A, Y, A_checked=False):
+        """``A`` and ``Y`` as float64 arrays, checked. ``A_checked``: ``A`` is the output of
+        the activation this loss is fused with (in range by construction), so only ``Y``
+        is checked, and the ``check`` function gets ``None`` for ``A``."""
+        if not (type(A) is np.ndarray and A.dtype is FLOAT64):
+            A = np.asarray(as_float_array(A, f"{self.name}: {self.input}"), dtype=np.float64)
+        if not (type(Y) is np.ndarray and Y.dtype is FLOAT64):
+            Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
         if A.shape != Y.shape:
             raise ValueError(
                 f"{self.name}: {self.input} and Y must have the same shape, "
@@ -121,11 +130,19 @@ class Loss:
                 f"{self.name}: {self.input} and Y must be 2-D (outputs, examples) with at least "
                 f"one example, got shape {A.shape}"
             )
+        if A_checked and self._check is not None:
+            # A fused loss's check fails on NaN and inf labels too: when it passes, Y is
+            # finite. When it fails, the checks below say what is wrong, in their order.
+            try:
+                self._check(self.name, None, Y)
+                return A, Y
+            except ValueError:
+                pass
         for what, arr in ((self.input, A), ("Y", Y)):
-            if not np.isfinite(arr).all():
+            if not (what == self.input and A_checked) and not np.isfinite(arr).all():
                 raise ValueError(f"{self.name}: {what} contains NaN or inf")
         if self._check is not None:
-            self._check(self.name, A, Y)
+            self._check(self.name, None if A_checked else A, Y)
         return A, Y
 
     def __repr__(self):
@@ -133,7 +150,14 @@ class Loss:
 
 
 def _loss(check=None, input="A"):
-    """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss]."""
+    """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss].
+
+    ``check(name, A, Y)`` raises ``ValueError`` for values this loss does not
+    accept; ``A`` is None when it is the output of the fused activation (see
+    ``Loss._prepare``). A loss with a fused activation must have a check that
+    also fails on NaN and inf in ``Y``. ``input`` names the first argument in
+    error messages (``Z`` for a loss of logits).
+    """
 
     def register(fn):
         obj = Loss(fn, check, input)
@@ -168,7 +192,7 @@ def get(name):
 
 
 def _in_unit_interval(name, what, arr):
-    if arr.min() < 0 or arr.max() > 1:
+    if not (arr.min() >= 0 and arr.max() <= 1):  # NaN fails too
         raise ValueError(
             f"{name}: {what} must lie in [0, 1], got values from {arr.min():g} to {arr.max():g}"
         )
@@ -178,7 +202,8 @@ def _in_unit_interval(name, what, arr):
 
 
 def _check_bce(name, A, Y):
-    _in_unit_interval(name, "A (probabilities)", A)
+    if A is not None:
+        _in_unit_interval(name, "A (probabilities)", A)
     _in_unit_interval(name, "Y (labels)", Y)
 
 
@@ -235,8 +260,10 @@ def _(A, Y):
 
 
 def _check_ce(name, A, Y):
-    _in_unit_interval(name, "A (probabilities)", A)
-    if Y.min() < 0 or not np.allclose(Y.sum(axis=0), 1, rtol=0, atol=1e-6):
+    if A is not None:
+        _in_unit_interval(name, "A (probabilities)", A)
+    sums = np.ones(Y.shape[0]) @ Y  # column sums: a matrix product is fast in any layout
+    if Y.min() < 0 or not (sums.min() >= 1 - 1e-6 and sums.max() <= 1 + 1e-6):
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "
             f"column: non-negative, summing to 1), classes on rows; "

@@ -179,9 +179,13 @@ class MLP:
         >>> model.forward(np.array([[1.0, -1.0], [0.5, 2.0]]))
         array([[0.64550301, 0.32665849]])
         """
+        return self._forward(self.layers[0]._check_input(X))
+
+    def _forward(self, X):
+        """``forward`` for an ``X`` already checked: the layers' own checks are skipped."""
         A = X
         for layer in self.layers:
-            A = layer.forward(A)
+            A = layer._forward(A)
         self.A = A
         return A
 
@@ -216,13 +220,23 @@ class MLP:
                 "MLP.backward: call forward(X) first; backward uses the values "
                 "that forward keeps"
             )
-        output = self.layers[-1]
-        if loss.fused_with == output.activation.name:
-            dA = output.backward(dZ=loss.fused_dZ(self.A, Y))
+        # A comes from forward: through a fused output activation it needs no check.
+        _, Y = loss._prepare(self.A, Y, A_checked=self._fused(loss))
+        self._backward(Y, loss)
+
+    def _fused(self, loss):
+        """True when ``loss`` and the output activation give $dZ^{[L]}$ in one step."""
+        return loss.fused_with == self.layers[-1].activation.name
+
+    def _backward(self, Y, loss):
+        """``backward`` for a ``Y`` that ``loss`` has already checked against ``self.A``."""
+        layers = self.layers
+        if self._fused(loss):
+            dA = layers[-1]._backward(dZ=loss._fused(self.A, Y), dA_prev=len(layers) > 1)
         else:
-            dA = output.backward(loss.derivative(self.A, Y))
-        for layer in reversed(self.layers[:-1]):
-            dA = layer.backward(dA)
+            dA = layers[-1]._backward(dA=loss._dfn(self.A, Y), dA_prev=len(layers) > 1)
+        for l in range(len(layers) - 2, -1, -1):
+            dA = layers[l]._backward(dA=dA, dA_prev=l > 0)  # layer 1 needs no dA_prev
 
     def loss(self, X, Y, loss="binary_cross_entropy"):
         r"""The mean loss $J$ on ``(X, Y)``, a float: ``loss(forward(X), Y)``.

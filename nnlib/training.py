@@ -24,6 +24,7 @@ import numpy as np
 
 from nnlib import losses
 from nnlib._checks import as_float_array, describe, positive_int, real_number
+from nnlib.network import MLP
 from nnlib.optimizers import SGD
 
 __all__ = ["History", "gradient_descent", "sgd"]
@@ -123,10 +124,8 @@ def gradient_descent(
     epochs = _epochs(epochs)
     tracker = _Tracker(model, loss, validation, patience)
     for epoch in range(epochs):
-        J = loss(model.forward(X), Y)
-        _check_finite(J, epoch)
-        tracker.history.append(J)
-        model.backward(Y, loss)
+        # Epoch 0 checks X and Y through the public calls; later epochs reuse that.
+        tracker.history.append(_forward_backward(model, X, Y, loss, epoch, checked=epoch > 0))
         optimizer.step(model)
         if tracker.end_of_epoch(epoch):
             break
@@ -197,10 +196,9 @@ def sgd(
         for start in range(0, m, batch_size):
             batch = order[start : start + batch_size]
             X_batch, Y_batch = X[:, batch], Y[:, batch]
-            J = loss(model.forward(X_batch), Y_batch)
-            _check_finite(J, epoch)
+            # Epoch 0 checks every column of X and Y once, batch by batch.
+            J = _forward_backward(model, X_batch, Y_batch, loss, epoch, checked=epoch > 0)
             total += J * len(batch)
-            model.backward(Y_batch, loss)
             optimizer.step(model)
         tracker.history.append(total / m)
         if tracker.end_of_epoch(epoch):
@@ -225,6 +223,26 @@ def _optimizer(learning_rate, optimizer, momentum=0.0):
             f"nnlib.optimizers.Adam, got {describe(optimizer)}"
         )
     return optimizer
+
+
+def _forward_backward(model, X, Y, loss, epoch, checked):
+    """Forward pass, loss, backward pass on one batch; return the loss.
+
+    ``checked``: this X and Y have passed the public calls' checks before, so
+    an [`MLP`][nnlib.network.MLP] skips them. The loss still checks ``A``
+    unless the output activation keeps it in range (sigmoid or softmax with
+    its own loss), where a NaN shows up as a non-finite loss instead.
+    """
+    if checked and isinstance(model, MLP):
+        A = model._forward(X)
+        J = loss._value(A, Y) if model._fused(loss) else loss(A, Y)
+        _check_finite(J, epoch)
+        model._backward(Y, loss)
+        return J
+    J = loss(model.forward(X), Y)
+    _check_finite(J, epoch)
+    model.backward(Y, loss)
+    return J
 
 
 class _Tracker:

@@ -3,8 +3,10 @@
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
-from nnlib import activations
+from nnlib import activations, training
 from scripts.bench import common, edit_loop, figure_stage, nnlib_speed, reader
 from scripts.bench.build import bare_config
 from scripts.bench.common import Row
@@ -194,15 +196,16 @@ def test_inspect_modules_reports_figures_and_dependencies_of_the_real_modules():
 
 # --- nnlib ------------------------------------------------------------------------
 
-
-def _cross_entropy(out, Y):
-    return -np.sum(Y * np.log(out)) / Y.shape[1]
+SMALL = [((3, 4, 1), ("tanh", "sigmoid"), 5), ((3, 4, 4, 3), ("relu", "relu", "softmax"), 6)]
 
 
-def test_numpy_step_gradients_match_finite_differences():
-    model, X, Y = nnlib_speed.make_problem(sizes=(3, 4, 4, 2), m=5, seed=3)
-    params = [(layer.W.copy(), layer.b.copy()) for layer in model.layers]
-    _, grads = nnlib_speed.numpy_step(params, X, Y)
+@pytest.mark.parametrize("sizes, names, m", SMALL)
+def test_textbook_gradients_match_finite_differences(sizes, names, m):
+    model, X, Y = nnlib_speed.make_problem(sizes, names, m, seed=3)
+    # Nonzero biases: no Z exactly at ReLU's kink (a dead column would put it there).
+    params = [[layer.W.copy(), layer.b + 0.1] for layer in model.layers]
+    hidden, output = names[0], names[-1]
+    _, grads = nnlib_speed.textbook_gradients(params, X, Y, hidden, output)
     h = 1e-6
     for l, (W, b) in enumerate(params, start=1):
         for name, array in (("W", W), ("b", b)):
@@ -210,38 +213,108 @@ def test_numpy_step_gradients_match_finite_differences():
             for i in np.ndindex(array.shape):
                 keep = array[i]
                 array[i] = keep + h
-                up = _cross_entropy(nnlib_speed.numpy_step(params, X, Y)[0], Y)
+                A, _ = nnlib_speed.textbook_gradients(params, X, Y, hidden, output)
+                up = nnlib_speed.textbook_loss(A, Y, output)
                 array[i] = keep - h
-                down = _cross_entropy(nnlib_speed.numpy_step(params, X, Y)[0], Y)
+                A, _ = nnlib_speed.textbook_gradients(params, X, Y, hidden, output)
+                down = nnlib_speed.textbook_loss(A, Y, output)
                 array[i] = keep
                 numeric[i] = (up - down) / (2 * h)
             np.testing.assert_allclose(grads[f"d{name}{l}"], numeric, rtol=1e-6, atol=1e-9)
 
 
-def test_numpy_step_and_nnlib_step_agree():
-    model, X, Y = nnlib_speed.make_problem(sizes=(5, 7, 3), m=11, seed=1)
-    params = [(layer.W, layer.b) for layer in model.layers]
-    out_np, grads_np = nnlib_speed.numpy_step(params, X, Y)
-    out_nn, grads_nn = nnlib_speed.nnlib_step(model, X, Y)
-    np.testing.assert_allclose(out_np, out_nn, rtol=1e-13)
-    assert grads_np.keys() == grads_nn.keys() == {"dW1", "db1", "dW2", "db2"}
-    for key in grads_nn:
-        np.testing.assert_allclose(grads_np[key], grads_nn[key], rtol=1e-12, atol=1e-15)
+@pytest.mark.parametrize("sizes, names, m", SMALL)
+def test_textbook_step_and_nnlib_step_agree(sizes, names, m):
+    model, X, Y = nnlib_speed.make_problem(sizes, names, m, seed=1)
+    params = [[layer.W.copy(), layer.b.copy()] for layer in model.layers]
+    for _ in range(3):  # the updates agree too: the next steps start from the same place
+        want = nnlib_speed.textbook_step(params, X, Y, names[0], names[-1])
+        got = nnlib_speed.nnlib_step(model, X, Y, nnlib_speed.loss_name(model))
+        assert want.keys() == got.keys() == {f"d{p}{l}" for p in "Wb"
+                                             for l in range(1, len(sizes))}
+        for key in want:
+            np.testing.assert_allclose(got[key], want[key], rtol=1e-12, atol=1e-15)
+    for layer, (W, b) in zip(model.layers, params):
+        np.testing.assert_allclose(layer.W, W, rtol=1e-13)
 
 
-def test_make_problem_has_one_hot_labels_and_the_benchmark_shapes():
-    model, X, Y = nnlib_speed.make_problem()
-    assert X.shape == (64, 1024) and Y.shape == (10, 1024)
-    assert set(np.unique(Y)) == {0.0, 1.0} and (Y.sum(axis=0) == 1).all()
+@pytest.mark.parametrize("sizes, names, m", SMALL)
+def test_textbook_epochs_are_gradient_descent(sizes, names, m):
+    model, X, Y = nnlib_speed.make_problem(sizes, names, m, seed=2)
+    params = [[layer.W.copy(), layer.b.copy()] for layer in model.layers]
+    history = nnlib_speed.textbook_epochs(params, X, Y, names[0], names[-1], 4,
+                                          learning_rate=0.5)
+    want = training.gradient_descent(model, X, Y, learning_rate=0.5, epochs=4,
+                                     loss=nnlib_speed.loss_name(model))
+    np.testing.assert_allclose(history, want, rtol=1e-12)
+    assert history[-1] < history[0]
+
+
+def test_check_training_passes_for_every_benchmarked_network():
+    for sizes, names, m in nnlib_speed.TRAINING:
+        nnlib_speed.check_training(sizes, names, min(m, 50))
+
+
+def test_make_problem_shapes_and_labels():
+    model, X, Y = nnlib_speed.make_problem([2, 8, 1], ["tanh", "sigmoid"], 200)
+    assert X.shape == (2, 200) and Y.shape == (1, 200) and set(np.unique(Y)) == {0.0, 1.0}
+    model, X, Y = nnlib_speed.make_problem([64, 256, 256, 10], ["relu", "relu", "softmax"], 30)
+    assert X.shape == (64, 30) and Y.shape == (10, 30) and (Y.sum(axis=0) == 1).all()
     assert [(layer.n_in, layer.n_out, layer.activation.name) for layer in model.layers] == [
         (64, 256, "relu"), (256, 256, "relu"), (256, 10, "softmax")]
 
 
-@pytest.mark.parametrize("name", sorted(nnlib_speed.REFERENCES))
-def test_each_reference_computes_the_same_activation(name):
+def test_textbook_covers_every_elementwise_activation():
+    names = {nnlib_speed._activation_name(name) for name in nnlib_speed.TEXTBOOK}
+    assert names == set(activations.ACTIVATIONS) - {"softmax"}
+
+
+@pytest.mark.parametrize("name", list(nnlib_speed.TEXTBOOK))
+def test_each_textbook_expression_computes_the_activation(name):
+    params, value, slope = nnlib_speed.TEXTBOOK[name]
+    act = activations.get(nnlib_speed._activation_name(name))
     z = np.linspace(-30, 30, 6001)
-    _, reference = nnlib_speed.REFERENCES[name]
-    np.testing.assert_allclose(reference(z), activations.get(name)(z), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(value(z), act(z, **params), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(slope(z), act.derivative(z, **params), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(nnlib_speed.TEXTBOOK))
+def test_each_textbook_derivative_is_the_slope_of_its_value(name):
+    # Central differences of the textbook value, away from the kinks (0, +-3)
+    # and from softplus' switch to z at 20: independent of nnlib.
+    params, value, slope = nnlib_speed.TEXTBOOK[name]
+    z = np.linspace(-8, 8, 1601)
+    z = z[np.min(np.abs(z[:, None] - np.array([-3.0, 0.0, 3.0])), axis=1) > 1e-3]
+    h = 1e-6
+    np.testing.assert_allclose((value(z + h) - value(z - h)) / (2 * h), slope(z),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_accuracy_note_measures_what_the_textbook_loses():
+    z = np.array([-20.0, -1.0, 0.0, 1.0, 20.0])
+    note = nnlib_speed.accuracy_note(activations.tanh.derivative,
+                                     lambda z: 1 - np.tanh(z) ** 2, z)
+    assert note.startswith("textbook differs by up to 1.0e+00 relative (z = -20)")
+    assert nnlib_speed.accuracy_note(activations.identity.derivative, np.ones_like, z) == (
+        "z = nan: textbook 1.0, nnlib nan")
+    assert nnlib_speed.accuracy_note(activations.relu, lambda z: np.maximum(z, 0), z) == (
+        "same values")
+
+
+def test_judged_ratio_is_the_median_and_its_relative_spread():
+    ratio, spread = nnlib_speed.judged_ratio([2.0, 2.0, 3.0, 4.0, 10.0], [1.0] * 5)
+    assert ratio == 3.0 and spread == pytest.approx((7.0 - 2.0) / 3.0)
+    assert nnlib_speed.judged_ratio([1.2] * 4, [1.0] * 4) == (pytest.approx(1.2), 0.0)
+
+
+def test_a_noisy_row_is_not_judged_and_a_steady_one_is():
+    steady = nnlib_speed.ratio_row("m", {"nnlib": [1.2, 1.25, 1.2], "textbook": [1.0] * 3}, 1.3)
+    assert steady.judged and steady.ok and steady.value == 1.2
+    busy = nnlib_speed.ratio_row("m", {"nnlib": [1.0, 2.0, 3.0, 4.0], "textbook": [1.0] * 4},
+                                 1.3)
+    assert not busy.judged and busy.status == "not judged" and "machine busy" in busy.note
+    missed = nnlib_speed.ratio_row("m", {"nnlib": [2.0] * 3, "textbook": [1.0] * 3}, 1.3)
+    assert missed.judged and missed.status == "MISSED"
 
 
 # --- figures and reader -------------------------------------------------------------
@@ -300,5 +373,24 @@ def test_a_row_the_machine_could_not_measure_fairly_is_not_judged():
     assert row.ok and row.status == "not judged"
 
 
-def test_spin_computes_its_sum():
-    assert figure_stage.spin(10) == 45
+SPIN_LOG = None
+
+
+def _logged_spin(n):
+    """A stand-in for figure_stage.spin that records the process it ran in."""
+    (SPIN_LOG / f"{os.getpid()}-{time.perf_counter_ns()}").write_text(str(n))
+    time.sleep(0.3)  # busy long enough that the second loop goes to the other worker
+
+
+def test_spin_calibration_runs_parallel_loops_in_two_processes(tmp_path, monkeypatch):
+    # The calibration's premise: "parallel" is two other processes at once, "serial" is
+    # this process twice.
+    monkeypatch.setattr(sys.modules[__name__], "SPIN_LOG", tmp_path)
+    monkeypatch.setattr(figure_stage, "spin", _logged_spin)  # forked workers inherit both
+    figure_stage.spin_parallel(5)
+    parallel = {path.name.split("-")[0] for path in tmp_path.iterdir()}
+    assert len(parallel) == 2 and str(os.getpid()) not in parallel
+    for path in tmp_path.iterdir():
+        path.unlink()
+    figure_stage.spin_serial(5)
+    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == [str(os.getpid())] * 2

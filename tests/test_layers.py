@@ -104,6 +104,19 @@ def test_backward_from_dZ_skips_the_activation():
     np.testing.assert_array_equal(layer.db, np.full((3, 1), 1.0))
 
 
+@pytest.mark.parametrize("name", [n for n in activations.ACTIVATIONS if n != "softmax"])
+def test_backward_is_dA_times_the_derivative_at_Z(name):
+    # The layer's own chain rule (in place, fused for some activations) gives exactly
+    # what the public derivative does; the kink z = 0 is among the Z here.
+    layer = Dense(2, 3, name)
+    layer.W[:] = [[1.0, -1.0], [0.5, 2.0], [0.0, 0.3]]
+    layer.forward(X)
+    dA = np.arange(12.0).reshape(3, 4) / 10 - 0.5
+    layer.backward(dA)
+    assert (layer.Z == 0).any()
+    np.testing.assert_array_equal(layer.dZ, dA * activations.get(name).derivative(layer.Z))
+
+
 def test_gradients_are_exact_for_a_linear_objective():
     # J = sum(C * Z) has dJ/dW = C @ A_prev.T exactly; pass dZ = C
     layer = Dense(2, 3, "sigmoid", seed=0)

@@ -181,6 +181,17 @@ def test_backward_errors():
         model.backward(2 * Y)
     with pytest.raises(ValueError, match="unknown loss 'hinge'; known: binary_cross_entropy"):
         model.backward(Y, loss="hinge")
+    for bad in (np.nan, np.inf, -np.inf):  # the fused output checks only Y: still says why
+        with pytest.raises(ValueError, match=r"binary_cross_entropy: Y contains NaN or inf"):
+            model.backward(np.where(Y == 1, bad, Y))
+    softmax_model = MLP([2, 4, 3], ["tanh", "softmax"])
+    softmax_model.forward(X)
+    one_hot = np.eye(3)[:, [0, 1, 2, 1]]
+    for bad in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match=r"cross_entropy: Y contains NaN or inf"):
+            softmax_model.backward(np.where(one_hot == 1, bad, one_hot), loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"cross_entropy: every column of Y must be one-hot"):
+        softmax_model.backward(2 * one_hot, loss="cross_entropy")
     with pytest.raises(ValueError, match=r"mse: A and Y must have the same shape, got A \(1, 4\) and Y \(4,\)"):
         model.backward(Y[0], loss="mse")
 
