@@ -190,7 +190,7 @@ def test_inspect_modules_reports_figures_and_dependencies_of_the_real_modules():
     info = json.loads(result.stdout.strip().splitlines()[-1])
     entry = info["scripts.figures.activations"]
     assert "activations/relu" in entry["figures"]
-    assert {"nnlib.activations", "scripts.figure", "scripts.style"} <= set(entry["static"])
+    assert {"nnlib.activations", "scripts.figure_registry", "scripts.style"} <= set(entry["static"])
     assert "nnlib.activations" in entry["runtime"]
 
 
