@@ -160,7 +160,7 @@ def _training(uid, data_file):
         _title(uid, "Try it: training, step by step"),
         '<div class="nn-widget__controls">',
         _select(uid, "rate", "learning rate α", [(r, f"{r:g}") for r in rates], rate),
-        _select(uid, "hidden", "hidden activation", [(h, h) for h in hidden], hidden[0]),
+        _select(uid, "hidden", "hidden layer", [(h, h) for h in hidden], hidden[0]),
         _slider(uid, "frame", "epoch", 0, frames - 1, 1, frames - 1),
         "</div>",
         '<div class="nn-widget__plots">',

@@ -1,4 +1,5 @@
-"""Reader side: the heaviest page's own weight and its time to typeset math in Chromium.
+"""Reader side: the heaviest page's own weight and its time to typeset math in Chromium; how
+long each interactive widget takes to redraw after a slider move.
 
 A page's own weight is its HTML plus the images it references, each
 gzip-compressed (level 6, a typical server's); the theme's CSS, JavaScript,
@@ -6,11 +7,15 @@ MathJax and fonts are shared by every page and cached after the first, so
 they are left out. Both variants of a light/dark figure count: the browser
 fetches an image hidden by CSS too. The heaviest page is then opened in
 Debian's Chromium (headless, fresh profile each time, site served on the
-loopback), and MathJax's first typeset is timed. Reported, no target.
+loopback), and MathJax's first typeset is timed. Every widget page is opened too, and one
+slider of each widget moved again and again: each move must be drawn in the next animation
+frame, and the draw's time is reported against the frame's 16.7 ms. Reported, no target (the
+test suite checks the frame: tests/test_widgets.py).
 """
 
 import functools
 import gzip
+import re
 import shutil
 import statistics
 import threading
@@ -46,6 +51,57 @@ RESULT = """() => ({
   load: performance.getEntriesByType("navigation")[0].loadEventEnd,
   typeset: document.querySelectorAll("mjx-container").length,
 })"""
+
+
+# The slider each widget's redraw is timed on (scripts/widgets.py names the controls).
+WIDGET_SLIDERS = {"neuron": "w1", "explorer": "z", "training": "frame"}
+MOVES = 60
+FRAME_MS = 1000 / 60
+
+# Every widget of the page has drawn: its readouts are filled in.
+WIDGETS_READY = """() => {
+  const outputs = [...document.querySelectorAll('.nn-widget__readout output')];
+  return outputs.length > 0 && outputs.every(o => o.value !== '');
+}"""
+
+# ``count`` slider moves, as a reader makes them: set a value, fire "input", let the next
+# animation frame run. The widget draws in that frame, timed as a "nn-widget-draw" measure
+# (docs/javascripts/widgets/index.js): one duration per move, null if it did not draw then.
+SLIDER_MOVES = """async ([selector, count]) => {
+  const input = document.querySelector(selector);
+  const lo = +input.min, step = +input.step, n = Math.round((+input.max - lo) / step);
+  const times = [];
+  for (let i = 1; i <= count; i++) {
+    performance.clearMeasures('nn-widget-draw');
+    input.value = String(lo + step * ((i * 7) % (n + 1)));
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    await new Promise(done => requestAnimationFrame(() => setTimeout(done)));
+    const drawn = performance.getEntriesByName('nn-widget-draw');
+    times.push(drawn.length === 1 ? drawn[0].duration : null);
+  }
+  return times;
+}"""
+
+
+def slider_selector(kind):
+    return f'.nn-widget[data-widget="{kind}"] [name="{WIDGET_SLIDERS[kind]}"]'
+
+
+def redraw_times(page, kind, count=MOVES):
+    """Draw times (ms) of ``count`` moves of widget ``kind``'s slider on an open ``page``."""
+    page.wait_for_function(WIDGETS_READY)
+    return page.evaluate(SLIDER_MOVES, [slider_selector(kind), count])
+
+
+def widget_pages(site):
+    """{page: [widget kinds]} of every page of ``site`` with a widget."""
+    found = {}
+    for page in pages(site):
+        kinds = re.findall(r'<div class="nn-widget" data-widget="([a-z]+)"',
+                           (site / page).read_text(encoding="utf-8"))
+        if kinds:
+            found[page] = kinds
+    return found
 
 
 class _Images(HTMLParser):
@@ -109,6 +165,39 @@ def math_count(site, page):
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def _serve(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def widget_redraws(site, moves=MOVES):
+    """{(page, kind): draw times in ms} for every widget of ``site``, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    server = _serve(site)
+    results = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                        args=CHROMIUM_ARGS)
+            try:
+                for page, kinds in widget_pages(site).items():
+                    tab = browser.new_page()
+                    tab.goto(f"http://127.0.0.1:{server.server_port}/"
+                             f"{page.removesuffix('index.html')}", wait_until="load")
+                    for kind in kinds:
+                        results[page, kind] = redraw_times(tab, kind, moves)
+                    tab.close()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results
 
 
 def typeset_times(site, page, loads=LOADS):
@@ -176,4 +265,16 @@ def bench(ws, quick=False):
                         unit="ms", note=f"median of {len(times)} first visits; typesetting "
                         f"itself {own:.0f} ms; load event at {load:.0f} ms; "
                         f"{times[-1]['typeset']} formulas typeset"))
+    if skip:
+        rows.append(Row("reader", "widgets: redraw after a slider move", skip, unit=""))
+        return rows
+    for (page, kind), times in widget_redraws(site, 20 if quick else MOVES).items():
+        drawn = sorted(t for t in times if t is not None)
+        late = len(times) - len(drawn)
+        rows.append(Row("reader", f"{kind} widget ({page.removesuffix('index.html')}): redraw "
+                        f"after a slider move", statistics.median(drawn) if drawn else "none",
+                        unit="ms", failed=late > 0,
+                        note=f"median of {len(times)} moves, slowest "
+                             f"{f'{drawn[-1]:.1f} ms' if drawn else 'none'}; a frame "
+                             f"is {FRAME_MS:.1f} ms; {late} moves not drawn in the next frame"))
     return rows

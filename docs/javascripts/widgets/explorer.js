@@ -1,6 +1,6 @@
 // Any elementwise activation with its parameters: g and g' with the value, slope and tangent at z.
 import { ACTIVATIONS, activation } from "./activations.js";
-import { Plot, extent, fmt, range } from "./plot.js";
+import { Plot, extent, fmt, range, ticks } from "./plot.js";
 
 const Z = 6;  // the plot shows -6 <= z <= 6
 const Y = [-3.5, 6.5];  // and at most this range of values
@@ -27,7 +27,8 @@ export function explorer(el) {
 
     const zs = range(-Z, Z, 480), gs = zs.map(g.f), ds = zs.map(g.d);
     const [lo, hi] = extent([...gs, ...ds, 0, 1]), pad = 0.08 * (hi - lo);
-    plot.begin(colours, [-Z, Z], [Math.max(lo - pad, Y[0]), Math.min(hi + pad, Y[1])]);
+    const ys = [Math.max(lo - pad, Y[0]), Math.min(hi + pad, Y[1])];
+    plot.begin(colours, [-Z, Z], ys);
     plot.zeroLines();
     plot.line(zs, ds, colours.light, { dash: [6, 4] });
     plot.line(zs, gs, colours.fg);
@@ -36,6 +37,6 @@ export function explorer(el) {
       { width: 1.5, dash: [1.5, 3] });
     plot.mark(z, dz, "ring", colours.light, 4);
     plot.mark(z, gz, "dot", colours.accent, 5);
-    plot.axes(range(-Z, Z, 6), [], "z", `${name}(z), ${name}′(z)`);
+    plot.axes(range(-Z, Z, 6), ticks(...ys), "z", `${name}(z), ${name}′(z)`);
   };
 }

@@ -1,6 +1,6 @@
 // One neuron with two inputs: z = w1 x1 + w2 x2 + b, a = g(z), on the input plane and on g.
 import { activation } from "./activations.js";
-import { Plot, extent, fmt, mix, range, rgb } from "./plot.js";
+import { Plot, extent, fmt, mix, range, rgb, ticks } from "./plot.js";
 
 const SIDE = 3;  // the plane shows -3 <= x1, x2 <= 3
 const Z = 8;  // the curve shows -8 <= z <= 8
@@ -74,6 +74,6 @@ export function neuron(el, { signal, schedule }) {
     const zc = Math.max(-Z, Math.min(Z, z));
     curve.line([zc, zc], [0, g.f(zc)], colours.light, { width: 1, dash: [4, 3] });
     curve.mark(zc, g.f(zc), zc === z ? "dot" : "ring", colours.accent, 5);
-    curve.axes(range(-Z, Z, 4), [], "z", "a = g(z)");
+    curve.axes(range(-Z, Z, 4), ticks(g0 - pad, g1 + pad), "z", "a = g(z)");
   };
 }

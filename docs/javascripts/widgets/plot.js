@@ -31,7 +31,7 @@ export const mix = (a, b, t) => a.map((v, i) => Math.round(v + (b[i] - v) * t));
 // Numbers as the widgets show them: four decimals (tests compare them with nnlib's values).
 export const fmt = (v) => v.toFixed(4);
 
-const MARGIN = { left: 36, right: 8, top: 8, bottom: 30 };
+const MARGIN = { left: 36, right: 14, top: 8, bottom: 30 };
 
 // A canvas with data coordinates: x from x0 to x1, y from y0 to y1 (y may be log10).
 export class Plot {
@@ -189,6 +189,15 @@ export class Plot {
 
 // n + 1 evenly spaced numbers from a to b.
 export const range = (a, b, n) => Array.from({ length: n + 1 }, (_, i) => a + ((b - a) * i) / n);
+
+// Round tick values from lo to hi, about n of them, at a step of 1, 2 or 5 times a power of 10.
+export function ticks(lo, hi, n = 5) {
+  const unit = 10 ** Math.floor(Math.log10((hi - lo) / n));
+  const step = [1, 2, 5, 10].map((k) => k * unit).find((s) => (hi - lo) / s <= n);
+  const out = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi; k++) out.push(+(k * step).toFixed(10));
+  return out;
+}
 
 // The smallest and largest finite value of ys.
 export function extent(ys) {
