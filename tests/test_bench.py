@@ -295,6 +295,15 @@ def test_heaviest_page_and_most_math_page(tmp_path):
     assert reader.math_count(tmp_path, "page/index.html") == 1
 
 
+def test_widget_pages_are_found_with_their_widgets(tmp_path):
+    _site(tmp_path)
+    (tmp_path / "page" / "index.html").write_text(
+        '<div class="nn-widget" data-widget="neuron" role="group"></div>'
+        '<div class="nn-widget" data-widget="explorer"></div>')
+    assert reader.widget_pages(tmp_path) == {"page/index.html": ["neuron", "explorer"]}
+    assert set(reader.WIDGET_SLIDERS) == {"neuron", "explorer", "training"}
+
+
 def test_a_row_the_machine_could_not_measure_fairly_is_not_judged():
     row = Row("figures", "parallel / serial", 0.95, target=0.6, judged=False)
     assert row.ok and row.status == "not judged"
