@@ -287,6 +287,15 @@ def test_page_weight_counts_html_and_each_local_image_once(tmp_path):
     assert reader.page_weight(tmp_path, "page/index.html") == (_gz(html), _gz(light) + _gz(dark), 2)
 
 
+def test_page_weight_counts_a_widgets_data(tmp_path):
+    _site(tmp_path)
+    data = b'{"frames": [1, 2, 3]}' * 40
+    (tmp_path / "data.json").write_bytes(data)
+    html = b'<html><body><div class="nn-widget" data-src="../data.json"></div></body></html>'
+    (tmp_path / "page" / "index.html").write_bytes(html)
+    assert reader.page_weight(tmp_path, "page/index.html") == (_gz(html), _gz(data), 1)
+
+
 def test_heaviest_page_and_most_math_page(tmp_path):
     _site(tmp_path)
     assert reader.pages(tmp_path) == ["index.html", "page/index.html"]

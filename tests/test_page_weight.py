@@ -1,7 +1,7 @@
 """Page weight: what a reader downloads, gzip-compressed (level 6, as a typical server sends it).
 
 A page's own weight is its HTML plus the images it references (both variants of a light/dark
-figure: the browser fetches the hidden one too), as ``scripts.bench.reader.page_weight``
+figure: the browser fetches the hidden one too) and its widgets' data, as ``scripts.bench.reader.page_weight``
 defines it for ``make bench``. The theme's CSS and JavaScript, MathJax and its fonts are shared
 and cached after the first page: tests/test_browser.py measures a first visit, all of it, in
 Chromium (``first_visit`` below) and prints that table too. Run with ``-s`` to see the tables.
@@ -85,7 +85,7 @@ def first_visit(site, site_url, urls):
                 rel in {"sitemap.xml", "objects.inv"}:
             kind = "theme"
         else:
-            kind = "page"  # its HTML and images
+            kind = "page"  # its HTML, images and widget data
         kinds[kind] += gzip_size(file.read_bytes())
     return dict(kinds)
 

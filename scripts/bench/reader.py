@@ -1,7 +1,8 @@
 """Reader side: the heaviest page's own weight and its time to typeset math in Chromium; how
 long each interactive widget takes to redraw after a slider move.
 
-A page's own weight is its HTML plus the images it references, each
+A page's own weight is its HTML plus the images it references (and the
+data of its widgets, ``data-src``: fetched for that page alone), each
 gzip-compressed (level 6, a typical server's); the theme's CSS, JavaScript,
 MathJax and fonts are shared by every page and cached after the first, so
 they are left out. Both variants of a light/dark figure count: the browser
@@ -110,8 +111,8 @@ class _Images(HTMLParser):
         self.srcs = []
 
     def handle_starttag(self, tag, attrs):
-        src = dict(attrs).get("src")
-        if tag == "img" and src:
+        src = dict(attrs).get("src" if tag == "img" else "data-src")
+        if src:
             self.srcs.append(src)
 
 
@@ -122,7 +123,8 @@ def gzip_size(data):
 def page_weight(site, page):
     """(HTML bytes gzipped, images bytes gzipped, number of images) of ``page`` in ``site``.
 
-    Images are the local ``<img src>`` files, each counted once; fragments
+    Images are the local ``<img src>`` files, each counted once, and a widget's
+    ``data-src`` file counts as one; fragments
     (``#only-dark``) and queries are ignored, other hosts and data URLs too.
     """
     html = (site / page).read_bytes()
