@@ -245,7 +245,8 @@ def bench(ws, quick=False):
         what = "heaviest page" if page == heavy else "page with the most math"
         rows.append(Row("reader", f"{what}: {page.removesuffix('index.html')}, HTML + images gzip",
                         (html + images) / 1024, unit="KB",
-                        note=f"HTML {html / 1024:.1f} KB + {n} images {images / 1024:.1f} KB; "
+                        note=f"HTML {html / 1024:.1f} KB + {n} images and data files "
+                             f"{images / 1024:.1f} KB; "
                              f"{math_count(site, page)} formulas"))
     skip = None
     try:
