@@ -29,7 +29,6 @@ FIGURES = {}
 
 def figure(path, *, size=(6.4, 3.6)):
     """Register ``fn(fig)`` as the figure served at ``figures/<path>-<theme>.svg``."""
-
     return _registrar(path, size)
 
 

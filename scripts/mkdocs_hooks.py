@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import notebook_pages  # noqa: E402
+from scripts import notebook_pages, widgets  # noqa: E402
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
 # What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
@@ -108,8 +108,6 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         return notebook_pages.clean(html, page, config)
     if 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
-        from scripts import widgets
-
         figures_url = get_relative_url("figures/x", page.url)[:-1]
         return widgets.expand(html, figures_url, FIGURES)
     return html

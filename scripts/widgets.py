@@ -96,9 +96,9 @@ def _neuron(uid):
                          "with the line w·x + b = 0 and the input point x"),
         _canvas("curve", "The activation g(z) for z from -8 to 8 with the current z and a marked"),
         "</div>",
-        '<p class="nn-widget__readout" aria-live="polite">'
-        '<span>z = w₁x₁ + w₂x₂ + b = <output name="z"></output></span> '
-        '<span>a = g(z) = <output name="a"></output></span></p>',
+        ('<p class="nn-widget__readout" aria-live="polite">'
+         '<span>z = w₁x₁ + w₂x₂ + b = <output name="z"></output></span> '
+         '<span>a = g(z) = <output name="a"></output></span></p>'),
         '<div class="nn-widget__controls">',
         _slider(uid, "w1", "weight w₁", -3, 3, 0.1, 1),
         _slider(uid, "w2", "weight w₂", -3, 3, 0.1, -0.5),
@@ -107,9 +107,9 @@ def _neuron(uid):
         _slider(uid, "x1", "input x₁", -3, 3, 0.1, 1),
         _slider(uid, "x2", "input x₂", -3, 3, 0.1, 1),
         "</div>",
-        '<p class="nn-widget__note">Move the input point with the x₁ and x₂ sliders or by '
-        "dragging it on the plane. The stronger the shade, the larger a; the solid line is "
-        "w·x + b = 0, where z changes sign, and the label z &gt; 0 marks its positive side.</p>",
+        ('<p class="nn-widget__note">Move the input point with the x₁ and x₂ sliders or by '
+         "dragging it on the plane. The stronger the shade, the larger a; the solid line is "
+         "w·x + b = 0, where z changes sign, and the label z &gt; 0 marks its positive side.</p>"),
     ])
 
 
@@ -139,13 +139,13 @@ def _explorer(uid):
         _canvas("curve", "The chosen activation g(z), solid, and its derivative g′(z), dashed, "
                          "for z from -6 to 6, with the tangent at the chosen z dotted"),
         "</div>",
-        '<p class="nn-widget__readout" aria-live="polite">'
-        '<span>g(z) = <output name="g"></output></span> '
-        '<span>g′(z) = <output name="dg"></output></span></p>',
+        ('<p class="nn-widget__readout" aria-live="polite">'
+         '<span>g(z) = <output name="g"></output></span> '
+         '<span>g′(z) = <output name="dg"></output></span></p>'),
         '<div class="nn-widget__controls nn-widget__params">', *controls, "</div>",
-        '<p class="nn-widget__note">Solid line: g(z); dashed: its derivative g′(z); dotted: the '
-        "tangent at z, whose slope is g′(z). Parameters appear for the activations that have "
-        "them.</p>",
+        ('<p class="nn-widget__note">Solid line: g(z); dashed: its derivative g′(z); dotted: the '
+         "tangent at z, whose slope is g′(z). Parameters appear for the activations that have "
+         "them.</p>"),
     ])
 
 
@@ -170,12 +170,12 @@ def _training(uid, data_file):
         _canvas("loss", "The training loss J per epoch on a log scale, with the chosen epoch "
                         "marked"),
         "</div>",
-        '<p class="nn-widget__readout" aria-live="polite">'
-        '<span>epoch <output name="epoch"></output></span> '
-        '<span>J = <output name="loss"></output></span> '
-        '<span>training accuracy <output name="accuracy"></output></span></p>',
-        '<p class="nn-widget__note">A 2-8-1 network trained by nnlib when the site was built, '
-        "full-batch gradient descent on 200 points. Circles: class 0; crosses: class 1. The "
-        "network predicts class 1 in the coloured region and class 0 in the grey one; the "
-        "stronger the shade, the surer it is. The solid line is the decision boundary.</p>",
+        ('<p class="nn-widget__readout" aria-live="polite">'
+         '<span>epoch <output name="epoch"></output></span> '
+         '<span>J = <output name="loss"></output></span> '
+         '<span>training accuracy <output name="accuracy"></output></span></p>'),
+        ('<p class="nn-widget__note">A 2-8-1 network trained by nnlib when the site was built, '
+         "full-batch gradient descent on 200 points. Circles: class 0; crosses: class 1. The "
+         "network predicts class 1 in the coloured region and class 0 in the grey one; the "
+         "stronger the shade, the surer it is. The solid line is the decision boundary.</p>"),
     ])

@@ -304,6 +304,8 @@ def test_keyboard_alone_moves_a_slider_and_changes_the_activation(widget_page):
     page = widget_page("neuron")
     before = set_controls(page, "neuron", {})
     page.focus('.nn-widget [name="w1"]')
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the focused slider shows no focus ring"
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     after = set_controls(page, "neuron", {})
