@@ -37,17 +37,22 @@ export function training(el, { signal, schedule }) {
       return k >= half ? mix(bg, one, 0.1 + (0.45 * (k - half)) / (half - 1))
         : mix(bg, zero, 0.05 + (0.3 * (half - 1 - k)) / (half - 1));
     }, xr, yr);
-    // The decision boundary a = 0.5: between neighbouring grid points of different classes.
+    // The decision boundary a = 0.5, by marching squares over the grid, each crossing placed
+    // between two neighbouring points by linear interpolation of their bands' middle values.
+    const value = (i, j) => (band(i, j) + 0.5) / levels;
     const segments = [];
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const c = band(i, j) >= half, x = ax + i * hx, y = ay + j * hy;
-        if (i + 1 < nx && (band(i + 1, j) >= half) !== c) {
-          segments.push([x + hx / 2, y - hy / 2, x + hx / 2, y + hy / 2]);
-        }
-        if (j + 1 < ny && (band(i, j + 1) >= half) !== c) {
-          segments.push([x - hx / 2, y + hy / 2, x + hx / 2, y + hy / 2]);
-        }
+    for (let j = 0; j + 1 < ny; j++) {
+      for (let i = 0; i + 1 < nx; i++) {
+        const corners = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]];
+        const inside = corners.map(([a, b]) => band(a, b) >= half);
+        const cross = (k) => {  // where edge k (corner k to corner k + 1) crosses 0.5
+          const [a0, b0] = corners[k], [a1, b1] = corners[(k + 1) % 4];
+          const v0 = value(a0, b0), t = (0.5 - v0) / (value(a1, b1) - v0);
+          return [ax + (a0 + t * (a1 - a0)) * hx, ay + (b0 + t * (b1 - b0)) * hy];
+        };
+        const edges = [0, 1, 2, 3].filter((k) => inside[k] !== inside[(k + 1) % 4]);
+        // Two crossings: one segment; four (a saddle): pair each with its neighbour.
+        for (let e = 0; e < edges.length; e += 2) segments.push([...cross(edges[e]), ...cross(edges[e + 1])]);
       }
     }
     const ctx = boundary.ctx;
