@@ -7,7 +7,8 @@ module's figures are current when its cache key is unchanged: a hash of the
 module's source, the source of every ``nnlib`` and ``scripts`` module it can
 reach, the registry, the plot style, this builder, and the matplotlib/NumPy/SciPy
 versions (the policy lives in ``scripts/cache_keys.py``). Stale figures are rendered in
-parallel, as deterministic SVG in a light and a dark variant. One line reports
+parallel, as deterministic SVG in a light and a dark variant; a widget's data
+(registered with ``@data``) is written as one JSON file. One line reports
 what was done; a figure that raises fails the build with its name and traceback.
 """
 
@@ -45,7 +46,14 @@ def figure_modules():
 
 
 def render(path):
-    """Render figure ``path`` in every theme; return {theme: svg bytes}."""
+    """Render figure ``path`` in every theme; return {theme: svg bytes}.
+
+    A data path (``....json``) gives {"data": compact, key-sorted JSON bytes}.
+    """
+    if path.endswith(".json"):
+        value = FIGURES[path].draw()
+        return {"data": json.dumps(value, separators=(",", ":"), sort_keys=True,
+                                   allow_nan=False).encode()}
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -90,6 +98,8 @@ def _render_task(module_name, path):
 
 
 def output_files(out, path):
+    if path.endswith(".json"):
+        return {"data": out / path}
     return {theme: out / f"{path}-{theme}.svg" for theme in ("light", "dark")}
 
 
@@ -159,7 +169,7 @@ def _remove_orphans(out, manifest):
     for entry in manifest.values():
         for p in entry["figures"]:
             keep.update(output_files(out, p).values())
-    for file in out.rglob("*.svg"):
+    for file in [*out.rglob("*.svg"), *out.rglob("*.json")]:
         if file.is_file() and file not in keep:
             file.unlink()
 

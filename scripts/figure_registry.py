@@ -6,6 +6,11 @@ path below ``figures/`` on the site, without the theme and extension:
 ``@figure("activations/sigmoid")`` is served as
 ``figures/activations/sigmoid-light.svg`` and ``...-dark.svg``.
 
+A widget's data is registered the same way with ``@data("path")``: the
+function takes no argument and returns what ``json.dumps`` can write, served
+as ``figures/<path>.json``. Its registry key ends in ``.json``, which is how
+the builder tells the two kinds apart.
+
 This module imports nothing heavy: the builder reads the registry cheaply.
 """
 
@@ -14,8 +19,8 @@ from typing import Callable, NamedTuple
 
 
 class Figure(NamedTuple):
-    draw: Callable  # draw(fig) draws on a styled matplotlib Figure
-    size: tuple  # inches
+    draw: Callable  # draw(fig) draws on a styled matplotlib Figure; for data, draw() returns it
+    size: tuple | None  # inches; None for data
     module: str  # the module that registered it
 
 
@@ -24,11 +29,19 @@ FIGURES = {}
 
 def figure(path, *, size=(6.4, 3.6)):
     """Register ``fn(fig)`` as the figure served at ``figures/<path>-<theme>.svg``."""
+    return _registrar(path, size)
 
+
+def data(path):
+    """Register ``fn()`` as the widget data served at ``figures/<path>.json``."""
+    return _registrar(f"{path}.json", None)
+
+
+def _registrar(key, size):
     def register(fn):
-        if path in FIGURES:
-            raise ValueError(f"figure {path!r} is registered twice")
-        FIGURES[path] = Figure(fn, size, sys._getframe(1).f_globals["__name__"])
+        if key in FIGURES:
+            raise ValueError(f"figure {key!r} is registered twice")
+        FIGURES[key] = Figure(fn, size, sys._getframe(1).f_globals["__name__"])
         return fn
 
     return register

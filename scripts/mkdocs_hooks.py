@@ -1,4 +1,5 @@
-"""MkDocs hook: build the figures, then serve them and MathJax from the site itself.
+"""MkDocs hook: build the figures, then serve them and MathJax from the site itself; expand
+the widgets' placeholders (scripts/widgets.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
 rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
@@ -12,12 +13,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import cache_keys, notebook_pages, notebooks  # noqa: E402
+from scripts import cache_keys, notebook_pages, notebooks, widgets  # noqa: E402
 
 FIGURES = ROOT / ".cache" / "figures"
 MATHJAX_SITE_DIR = "assets/mathjax"
@@ -57,8 +59,9 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    for svg in sorted(FIGURES.rglob("*.svg")):
-        _add(files, config, f"figures/{svg.relative_to(FIGURES).as_posix()}", svg)
+    for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
+        if path != FIGURES / "manifest.json":  # figures, and the widgets' data
+            _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
     es5 = _mathjax_es5()
     for part in MATHJAX_PARTS:
         paths = [es5 / part] if (es5 / part).is_file() else sorted((es5 / part).rglob("*"))
@@ -82,4 +85,7 @@ def _mathjax_es5():
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         return notebook_pages.clean(html, page, config)
+    if 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
+        figures_url = get_relative_url("figures/x", page.url)[:-1]
+        return widgets.expand(html, figures_url, FIGURES)
     return html

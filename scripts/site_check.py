@@ -155,8 +155,8 @@ class _Images(HTMLParser):
         self.srcs = []
 
     def handle_starttag(self, tag, attrs):
-        src = dict(attrs).get("src")
-        if tag == "img" and src:
+        src = dict(attrs).get("src" if tag == "img" else "data-src")  # data-src: a widget's data
+        if src:
             self.srcs.append(src)
 
 
@@ -165,7 +165,8 @@ def page_weight(site, page):
 
     ``page`` is an HTML file relative to the site (see ``page_file``). Images are
     the local ``<img src>`` files, each counted once (both variants of a light/dark
-    figure: the browser fetches the hidden one too); fragments (``#only-dark``)
+    figure: the browser fetches the hidden one too), and a widget's ``data-src`` file
+    counts as one; fragments (``#only-dark``)
     and queries are ignored, other hosts and data URLs too (inline images count
     as part of the HTML).
     """
@@ -213,7 +214,7 @@ def first_visit(site, site_url, urls):
                 rel in {"sitemap.xml", "objects.inv"}:
             kind = "theme"
         else:
-            kind = "page"  # its HTML and images
+            kind = "page"  # its HTML, images and widget data
         kinds[kind] += gzip_size(file.read_bytes())
     return dict(kinds)
 

@@ -236,6 +236,7 @@ def test_textbook_step_and_nnlib_step_agree(sizes, names, m):
             np.testing.assert_allclose(got[key], want[key], rtol=1e-12, atol=1e-15)
     for layer, (W, b) in zip(model.layers, params):
         np.testing.assert_allclose(layer.W, W, rtol=1e-13)
+        np.testing.assert_allclose(layer.b, b, rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("sizes, names, m", SMALL)
@@ -360,12 +361,30 @@ def test_page_weight_counts_html_and_each_local_image_once(tmp_path):
     assert reader.page_weight(tmp_path, "page/index.html") == (_gz(html), _gz(light) + _gz(dark), 2)
 
 
+def test_page_weight_counts_a_widgets_data(tmp_path):
+    _site(tmp_path)
+    data = b'{"frames": [1, 2, 3]}' * 40
+    (tmp_path / "data.json").write_bytes(data)
+    html = b'<html><body><div class="nn-widget" data-src="../data.json"></div></body></html>'
+    (tmp_path / "page" / "index.html").write_bytes(html)
+    assert reader.page_weight(tmp_path, "page/index.html") == (_gz(html), _gz(data), 1)
+
+
 def test_heaviest_page_and_most_math_page(tmp_path):
     _site(tmp_path)
     assert reader.pages(tmp_path) == ["index.html", "page/index.html"]
     assert reader.heaviest_page(tmp_path) == "page/index.html"
     assert reader.most_math_page(tmp_path) == "page/index.html"
     assert reader.math_count(tmp_path, "page/index.html") == 1
+
+
+def test_widget_pages_are_found_with_their_widgets(tmp_path):
+    _site(tmp_path)
+    (tmp_path / "page" / "index.html").write_text(
+        '<div class="nn-widget" data-widget="neuron" role="group"></div>'
+        '<div class="nn-widget" data-widget="explorer"></div>')
+    assert reader.widget_pages(tmp_path) == {"page/index.html": ["neuron", "explorer"]}
+    assert set(reader.WIDGET_SLIDERS) == {"neuron", "explorer", "training"}
 
 
 def test_a_row_the_machine_could_not_measure_fairly_is_not_judged():

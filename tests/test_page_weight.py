@@ -1,7 +1,7 @@
 """Page weight: what a reader downloads, gzip-compressed (as a typical server sends it).
 
 A page's own weight is its HTML plus the images it references (both variants of a light/dark
-figure: the browser fetches the hidden one too), as ``scripts.site_check.page_weight`` defines
+figure: the browser fetches the hidden one too) and its widgets' data, as ``scripts.site_check.page_weight`` defines
 it for these tests and for ``make bench``; the budgets and the gzip level live there too. The
 theme's CSS and JavaScript, MathJax and its fonts are shared and cached after the first page:
 tests/test_browser.py measures a first visit, all of it, in Chromium and prints that table too.

@@ -1,4 +1,5 @@
-"""Figures of the loss and gradient descent page: gradients of two losses, learning rates.
+"""Figures of the loss and gradient descent page: gradients of two losses, learning rates;
+and the data of its widget, training step by step.
 
 Every number comes from nnlib: the losses and their derivatives from
 ``nnlib.losses``, the curves from ``nnlib.training`` on ``nnlib.datasets``.
@@ -10,7 +11,7 @@ import numpy as np
 from nnlib import datasets, network, training
 from nnlib.activations import sigmoid
 from nnlib.losses import binary_cross_entropy, mse
-from scripts.figure_registry import figure
+from scripts.figure_registry import data, figure
 from scripts.style import style
 
 # The classifier of the page's examples: a 2-8-1 network on the two moons.
@@ -19,8 +20,8 @@ EPOCHS = 500
 RATES = {"too small": 0.05, "about right": 1.0, "too large": 50.0}
 
 
-def classifier():
-    return network.MLP([2, 8, 1], ["tanh", "sigmoid"], seed=0, init="xavier")
+def classifier(hidden="tanh"):
+    return network.MLP([2, 8, 1], [hidden, "sigmoid"], seed=0, init="xavier")
 
 
 @figure("loss-and-gradient-descent/saturation", size=(6.4, 3.4))
@@ -104,3 +105,48 @@ def divergence(fig):
     ax.set_ylabel("MSE")
     ax.set_title(f"One linear neuron, MSE on the moons: 2/λmax = {critical:.3f}")
     ax.legend(loc="center right")
+
+
+# The widget "training, step by step": the classifier at a few epochs, for each
+# learning rate and hidden activation. The decision boundary is the output a on
+# a grid, quantised to LEVELS bands (band k holds k/LEVELS <= a < (k+1)/LEVELS).
+WIDGET_HIDDEN = ("tanh", "relu")
+WIDGET_FRAMES = 31
+GRID = {"x1": (-1.6, 2.6, 43), "x2": (-1.2, 1.6, 29)}  # (first, last, number of points)
+LEVELS = 10
+
+
+def frame_epochs(epochs=EPOCHS, frames=WIDGET_FRAMES):
+    """Epochs to show, 0 to ``epochs``: dense early, where the loss moves fast."""
+    steps = np.geomspace(1, epochs, frames - 1)
+    return sorted({0, *np.round(steps).astype(int).tolist()})
+
+
+@data("loss-and-gradient-descent/training")
+def training_frames():
+    """For each (learning rate, hidden activation): J after every epoch, and frames."""
+    X, Y = datasets.moons(**MOONS)
+    x1, x2 = (np.linspace(*GRID[k]) for k in ("x1", "x2"))
+    grid = np.array([g.ravel() for g in np.meshgrid(x1, x2)])  # row by row, x1 fastest
+    runs = []
+    for hidden in WIDGET_HIDDEN:
+        for rate in RATES.values():
+            model, epoch, frames = classifier(hidden), 0, []
+            history = []
+            for target in frame_epochs():
+                history += training.gradient_descent(model, X, Y, learning_rate=rate,
+                                                     epochs=target - epoch) if target else []
+                epoch = target
+                a = model.forward(grid)[0]
+                bands = np.minimum((a * LEVELS).astype(int), LEVELS - 1)
+                frames.append({"epoch": epoch, "accuracy": model.accuracy(X, Y),
+                               "bands": "".join(map(str, bands))})
+            history.append(model.loss(X, Y))  # J after the last epoch
+            runs.append({"rate": rate, "hidden": hidden, "frames": frames,
+                         "loss": [float(f"{J:.7g}") for J in history]})
+    return {
+        "grid": GRID, "levels": LEVELS,
+        "points": {"x1": np.round(X[0], 3).tolist(), "x2": np.round(X[1], 3).tolist(),
+                   "y": "".join(map(str, Y[0].astype(int)))},
+        "runs": runs,
+    }
