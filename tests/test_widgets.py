@@ -23,9 +23,16 @@ from nnlib.layers import Dense
 from scripts import build_figures, widgets
 from scripts.bench.reader import FRAME_MS, WIDGETS_READY, redraw_times
 from scripts.figures import training as training_figures
-from tests.conftest import ROOT
-from tests.test_a11y import AXE_LIGHT, axe_violations, start_axe, summary
-from tests.test_browser import is_foreign, listen, open_for_instant_navigation, switch_scheme
+from scripts.site_check import ROOT, is_foreign
+from tests.browser import (
+    AXE_LIGHT,
+    axe_violations,
+    listen,
+    open_for_instant_navigation,
+    start_axe,
+    summary,
+    switch_scheme,
+)
 
 PAGES = {"neuron": "neuron/", "explorer": "activations/",
          "training": "loss-and-gradient-descent/"}
