@@ -18,6 +18,7 @@ _SUBMODULES = (
     "layers",
     "losses",
     "network",
+    "optimizers",
     "training",
 )
 

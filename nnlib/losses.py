@@ -16,9 +16,19 @@ Find a loss by name with [`get`][nnlib.losses.get];
 
 import numpy as np
 
+from nnlib import activations
 from nnlib._checks import as_float_array
 
-__all__ = ["EPS", "LOSSES", "Loss", "binary_cross_entropy", "cross_entropy", "get", "mse"]
+__all__ = [
+    "EPS",
+    "LOSSES",
+    "Loss",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "get",
+    "mse",
+    "softmax_cross_entropy",
+]
 
 EPS = 1e-12
 r"""Cross-entropies clip ``A`` to ``[EPS, 1 - EPS]`` so that $\log$ stays finite."""
@@ -41,8 +51,9 @@ class Loss:
     in one step.
     """
 
-    def __init__(self, fn, check=None):
+    def __init__(self, fn, check=None, input="A"):
         self.name = fn.__name__
+        self.input = input  # what the first argument is called in error messages
         self.__doc__ = fn.__doc__
         self._fn = fn
         self._dfn = None
@@ -82,19 +93,19 @@ class Loss:
         return attach
 
     def _prepare(self, A, Y):
-        A = np.asarray(as_float_array(A, f"{self.name}: A"), dtype=np.float64)
+        A = np.asarray(as_float_array(A, f"{self.name}: {self.input}"), dtype=np.float64)
         Y = np.asarray(as_float_array(Y, f"{self.name}: Y"), dtype=np.float64)
         if A.shape != Y.shape:
             raise ValueError(
-                f"{self.name}: A and Y must have the same shape, "
-                f"got A {A.shape} and Y {Y.shape}"
+                f"{self.name}: {self.input} and Y must have the same shape, "
+                f"got {self.input} {A.shape} and Y {Y.shape}"
             )
         if A.ndim != 2 or A.shape[1] == 0:
             raise ValueError(
-                f"{self.name}: A and Y must be 2-D (outputs, examples) with at least "
+                f"{self.name}: {self.input} and Y must be 2-D (outputs, examples) with at least "
                 f"one example, got shape {A.shape}"
             )
-        for what, arr in (("A", A), ("Y", Y)):
+        for what, arr in ((self.input, A), ("Y", Y)):
             if not np.isfinite(arr).all():
                 raise ValueError(f"{self.name}: {what} contains NaN or inf")
         if self._check is not None:
@@ -105,11 +116,11 @@ class Loss:
         return f"<loss {self.name}>"
 
 
-def _loss(check=None):
+def _loss(check=None, input="A"):
     """Decorator: turn ``fn(A, Y)`` into a registered [`Loss`][nnlib.losses.Loss]."""
 
     def register(fn):
-        obj = Loss(fn, check)
+        obj = Loss(fn, check, input)
         LOSSES[obj.name] = obj
         return obj
 
@@ -126,7 +137,7 @@ def get(name):
     >>> get("hinge")
     Traceback (most recent call last):
         ...
-    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse
+    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse, softmax_cross_entropy
     """
     if isinstance(name, Loss):
         return name
@@ -290,3 +301,82 @@ def mse(A, Y):
 @mse.derivative_of
 def _(A, Y):
     return 2 * (A - Y) / A.size
+
+
+# --- softmax cross-entropy from logits --------------------------------------
+
+
+def _check_one_hot(name, Z, Y):
+    ones = Y == 1
+    bad = ~((ones | (Y == 0)).all(axis=0) & (ones.sum(axis=0) == 1))
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise ValueError(
+            f"{name}: every column of Y must be one-hot (one 1, zeros elsewhere), "
+            f"classes on rows; got column {j} = {Y[:, j].tolist()}"
+        )
+
+
+@_loss(_check_one_hot, input="Z")
+def softmax_cross_entropy(Z, Y):
+    r"""Cross-entropy of a softmax, computed from the logits $Z$ (classes on rows).
+
+    For one example with logits $z \in \mathbb{R}^k$ and true class $c$
+    (``Y`` one-hot),
+
+    $$\mathcal{L} = -\log \operatorname{softmax}(z)_c
+      = \operatorname{logsumexp}(z) - z_c
+      = \log \sum_{i=1}^{k} e^{z_i} - z_c,$$
+
+    and $J$ is the mean of $\mathcal{L}$ over the $m$ columns. The gradient
+    is the fused one, with no softmax Jacobian and no division by a
+    probability:
+
+    $$rac{\partial J}{\partial Z} = rac{\operatorname{softmax}(Z) - Y}{m}.$$
+
+    Nothing is clipped. With $M = \max_i z_i$ reached at row $r$,
+
+    $$\mathcal{L} = (M - z_c) + \log\Bigl(1 + \sum_{i 
+e r} e^{z_i - M}\Bigr),$$
+
+    two non-negative terms, every exponent $\le 0$ and the small sum kept by
+    ``log1p``; so the loss is accurate to a few rounding errors for any
+    finite logits (a value that exceeds the float range is ``inf``). Use it
+    on an [`MLP`][nnlib.network.MLP] whose last activation is
+    ``"identity"``: the network's output is then $Z^{[L]}$.
+
+    ``Z`` and ``Y`` have shape ``(k, m)``; every column of ``Y`` must be
+    one-hot. The loss and its derivative are float64.
+
+    Examples
+    --------
+    >>> Z = np.array([[2.0, 0.0],
+    ...               [1.0, 0.0],
+    ...               [0.0, 1000.0]])
+    >>> Y = np.array([[1, 0],
+    ...               [0, 1],
+    ...               [0, 0]])
+    >>> softmax_cross_entropy(Z, Y)  # (0.40760596 + 1000) / 2
+    500.2038029822222
+    >>> softmax_cross_entropy.derivative(Z, Y)
+    array([[-0.16737952,  0.        ],
+           [ 0.12236424, -0.5       ],
+           [ 0.04501529,  0.5       ]])
+    """
+    m = Z.shape[1]
+    cols = np.arange(m)
+    r = Z.argmax(axis=0)
+    M = Z[r, cols]
+    z_c = Z[Y.argmax(axis=0), cols]
+    # Differences of huge logits can pass the float range; only towards
+    # -inf inside exp (where e^(z - M) is 0 anyway) or to an inf loss.
+    with np.errstate(over="ignore"):
+        D = Z - M
+        D[r, cols] = -np.inf  # leave out the 1 from the largest entry
+        per_example = (M - z_c) + np.log1p(np.exp(D).sum(axis=0))
+    return per_example.mean()
+
+
+@softmax_cross_entropy.derivative_of
+def _(Z, Y):
+    return (activations.softmax(Z) - Y) / Z.shape[1]

@@ -7,7 +7,7 @@ and the names of its activations are read.
 
 import autograd.numpy as anp
 from autograd import grad
-from autograd.scipy.special import erfc
+from autograd.scipy.special import erfc, logsumexp
 
 
 def _sigmoid(z):
@@ -71,6 +71,10 @@ LOSSES = {
     "binary_cross_entropy": lambda A, Y: -anp.mean(Y * anp.log(A) + (1 - Y) * anp.log(1 - A)),
     "cross_entropy": lambda A, Y: -anp.sum(Y * anp.log(A)) / A.shape[1],
     "mse": lambda A, Y: anp.mean((A - Y) ** 2),
+    # from logits Z: mean over columns of logsumexp(z) - z_c (Y one-hot picks z_c)
+    "softmax_cross_entropy": lambda Z, Y: anp.mean(
+        logsumexp(Z, axis=0) - anp.sum(Y * Z, axis=0)
+    ),
 }
 
 
