@@ -14,7 +14,7 @@ import numpy as np
 from nnlib._checks import as_float_array, describe, real_number
 from nnlib._checks import positive_int
 
-__all__ = ["blobs", "circles", "moons", "one_hot", "spiral", "xor"]
+__all__ = ["blobs", "circles", "moons", "one_hot", "spiral", "train_validation_split", "xor"]
 
 
 def one_hot(labels, k=None):
@@ -183,6 +183,52 @@ def blobs(m=300, k=3, std=0.5, radius=2.0, seed=0, one_hot=True):
     angle = 2 * np.pi * labels / k
     X = radius * np.array([np.cos(angle), np.sin(angle)]) + std * rng.standard_normal((2, m))
     return _shuffled(X, _targets(labels, k, one_hot), rng)
+
+
+def train_validation_split(X, Y, validation=0.25, seed=0):
+    r"""Split the examples (columns) at random into a training and a validation set.
+
+    A shuffled ``round(validation * m)`` of the $m$ columns (at least one)
+    go to the validation set and the rest to the training set; every
+    example lands in exactly one of them. Returns
+    ``(X_train, Y_train), (X_val, Y_val)``. Train on the first pair and
+    measure on the second, which the training never sees: the gap between
+    the two losses shows overfitting.
+
+    Parameters
+    ----------
+    X, Y : ndarray
+        Shapes ``(n_x, m)`` and ``(n_y, m)``: examples as columns.
+    validation : float, default 0.25
+        The fraction of examples held out, in $(0, 1)$; both parts keep at
+        least one example.
+    seed : int or numpy.random.Generator or None, default 0
+        Seeds the shuffle.
+
+    Examples
+    --------
+    >>> X, Y = moons(m=200, noise=0.3, seed=0)
+    >>> (X_train, Y_train), (X_val, Y_val) = train_validation_split(X, Y, validation=0.25)
+    >>> X_train.shape, Y_train.shape, X_val.shape, Y_val.shape
+    ((2, 150), (1, 150), (2, 50), (1, 50))
+    """
+    X = np.asarray(X)
+    Y = np.asarray(Y)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1] or X.shape[1] < 2:
+        raise ValueError(
+            f"train_validation_split: X and Y must be 2-D with the same number of "
+            f"columns (examples), at least 2, got X {X.shape} and Y {Y.shape}"
+        )
+    real_number(validation, "train_validation_split: validation")
+    if not 0 < validation < 1:
+        raise ValueError(
+            f"train_validation_split: validation must be a fraction in (0, 1), got {validation}"
+        )
+    m = X.shape[1]
+    n_val = min(max(round(validation * m), 1), m - 1)
+    order = np.random.default_rng(seed).permutation(m)
+    val, train = order[:n_val], order[n_val:]
+    return (X[:, train], Y[:, train]), (X[:, val], Y[:, val])
 
 
 def _setup(m, noise, seed, what="noise"):

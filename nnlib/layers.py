@@ -12,17 +12,33 @@ $$Z = W A_{prev} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import as_float_array, positive_int
+from nnlib._checks import as_float_array, describe, positive_int, real_number
 
-__all__ = ["INITS", "Dense"]
+__all__ = ["INITS", "Dense", "Dropout"]
 
 INITS = {
     "he": lambda n_in, n_out: np.sqrt(2 / n_in),
     "xavier": lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)),
     "lecun": lambda n_in, n_out: np.sqrt(1 / n_in),
     "small": lambda n_in, n_out: 0.01,
+    "zeros": lambda n_in, n_out: 0.0,
 }
 """Weight initialisations by name: each maps ``(n_in, n_out)`` to the std of $W$."""
+
+
+def _check_init(init):
+    """``init`` if it is a name in INITS or a positive finite std, else an error."""
+    if isinstance(init, str):
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}, or a std > 0")
+        return init
+    if isinstance(init, bool) or not isinstance(init, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"init must be a name ({', '.join(INITS)}) or a std > 0, got {describe(init)}"
+        )
+    if not (np.isfinite(init) and init > 0):
+        raise ValueError(f"init as a number is the std of W and must be finite and > 0, got {init}")
+    return float(init)
 
 
 class Dense:
@@ -37,15 +53,21 @@ class Dense:
     activation : str or Activation, default "relu"
         A name from [`ACTIVATIONS`][nnlib.activations.ACTIVATIONS] (or the
         [`Activation`][nnlib.activations.Activation] itself).
-    init : str, default "he"
-        ``"he"``, ``"xavier"``, ``"lecun"`` or ``"small"`` (the keys of
-        [`INITS`][nnlib.layers.INITS]): how to draw $W$; $b$ starts at zero.
-        Every entry of $W$ is drawn from $\mathcal{N}(0, \sigma^2)$ with
+    init : str or float, default "he"
+        ``"he"``, ``"xavier"``, ``"lecun"``, ``"small"`` or ``"zeros"`` (the
+        keys of [`INITS`][nnlib.layers.INITS]), or a number $\sigma > 0$:
+        how to draw $W$; $b$ starts at zero. Every entry of $W$ is drawn from
+        $\mathcal{N}(0, \sigma^2)$ with
 
         $$\sigma_{he} = \sqrt{\frac{2}{n_{in}}}, \quad
           \sigma_{xavier} = \sqrt{\frac{2}{n_{in} + n_{out}}}, \quad
           \sigma_{lecun} = \sqrt{\frac{1}{n_{in}}}, \quad
-          \sigma_{small} = 0.01.$$
+          \sigma_{small} = 0.01, \quad \sigma_{zeros} = 0,$$
+
+        or $\sigma$ = ``init`` when it is a number. ``"zeros"`` makes
+        $W = 0$: every unit of the layer then computes the same thing and
+        gets the same gradient (the symmetry that random initialisation
+        breaks).
 
         He (He et al. 2015) suits ReLU-like activations; Xavier is Glorot
         normal (Glorot & Bengio 2010), for tanh and sigmoid. LeCun's
@@ -91,18 +113,23 @@ class Dense:
            [ 0.06634466, -0.33878706,  0.22869279]])
     >>> Dense(3, 2, init="small", seed=0).W[0]
     array([ 0.0012573 , -0.00132105,  0.00640423])
+    >>> Dense(3, 2, init=0.5, seed=0).W[0]
+    array([ 0.06286511, -0.06605243,  0.32021133])
+    >>> Dense(3, 2, init="zeros").W
+    array([[0., 0., 0.],
+           [0., 0., 0.]])
     """
 
     def __init__(self, n_in, n_out, activation="relu", *, init="he", seed=None):
         self.n_in = positive_int(n_in, "Dense: n_in")
         self.n_out = positive_int(n_out, "Dense: n_out")
         self.activation = activations.get(activation)
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}")
-        self.init = init
-        std = INITS[init](self.n_in, self.n_out)
+        self.init = _check_init(init)
+        std = INITS[init](self.n_in, self.n_out) if isinstance(init, str) else self.init
         rng = np.random.default_rng(seed)
         self.W = std * rng.standard_normal((self.n_out, self.n_in))
+        if std == 0:
+            self.W = np.zeros_like(self.W)  # +0.0, not the -0.0 of 0 * a negative draw
         self.b = np.zeros((self.n_out, 1))
         self.A_prev = self.Z = self.A = None
         self.dZ = self.dW = self.db = None
@@ -195,3 +222,121 @@ class Dense:
 
     def __str__(self):
         return f"Dense({self.n_in}→{self.n_out})"
+
+
+class Dropout:
+    r"""Inverted dropout: zero each unit with probability $p$ while training.
+
+    In training mode (a new ``Dropout`` is in training mode) ``forward``
+    draws a fresh mask $D$ of independent Bernoulli variables, each 1 with
+    probability $1 - p$, and scales the kept units by $1/(1 - p)$:
+
+    $$A_{out} = \frac{D \odot A}{1 - p}, \qquad
+      \mathbb{E}[A_{out}] = A,$$
+
+    so the expected input to the next layer is the same as without dropout
+    and nothing needs rescaling at test time. In evaluation mode
+    ([`eval`][nnlib.layers.Dropout.eval]) it is the identity. ``backward``
+    sends the gradient back through the same mask:
+
+    $$dA = \frac{D \odot dA_{out}}{1 - p}.$$
+
+    Dropout has no parameters. To use it inside an
+    [`MLP`][nnlib.network.MLP], pass ``dropout=p`` to the MLP, which puts a
+    ``Dropout`` after every hidden layer.
+
+    Parameters
+    ----------
+    p : float
+        The probability of dropping a unit, in $[0, 1)$.
+    seed : int or numpy.random.Generator or None
+        Seeds ``np.random.default_rng``, which draws the masks; the same seed
+        gives the same sequence of masks.
+
+    Attributes
+    ----------
+    p : float
+        The drop probability.
+    training : bool
+        True in training mode, False in evaluation mode.
+    mask : ndarray of bool or None
+        $D$ from the last ``forward`` in training mode (True = kept); None
+        after a forward in evaluation mode.
+
+    Examples
+    --------
+    >>> drop = Dropout(0.5, seed=0)
+    >>> drop
+    Dropout(p=0.5)
+    >>> A = np.arange(1.0, 9.0).reshape(2, 4)
+    >>> drop.forward(A)  # kept units doubled, the others 0
+    array([[ 2.,  0.,  0.,  0.],
+           [10., 12., 14., 16.]])
+    >>> drop.mask
+    array([[ True, False, False, False],
+           [ True,  True,  True,  True]])
+    >>> drop.backward(np.full((2, 4), 0.1))
+    array([[0.2, 0. , 0. , 0. ],
+           [0.2, 0.2, 0.2, 0.2]])
+    >>> drop.eval().forward(A)
+    array([[1., 2., 3., 4.],
+           [5., 6., 7., 8.]])
+    """
+
+    def __init__(self, p, seed=None):
+        real_number(p, "Dropout: p")
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout: p (the drop probability) must be in [0, 1), got {p}")
+        self.p = float(p)
+        self.rng = np.random.default_rng(seed)
+        self.training = True
+        self.mask = None
+        self._shape = None
+
+    def train(self):
+        """Switch to training mode (random masks); returns the layer."""
+        self.training = True
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (the identity); returns the layer."""
+        self.training = False
+        return self
+
+    def forward(self, A):
+        r"""$D \odot A / (1 - p)$ with a fresh mask $D$ in training mode; ``A`` in evaluation mode.
+
+        ``A`` is an array of any shape, usually ``(n, m)``; the result has its
+        shape and dtype.
+        """
+        A = as_float_array(A, f"{self}.forward: A")
+        self._shape = A.shape
+        if not self.training:
+            self.mask = None
+            return A
+        self.mask = self.rng.random(A.shape) >= self.p
+        with np.errstate(over="ignore"):  # near the float maximum, A / (1 - p) is inf
+            return np.where(self.mask, A / (1 - self.p), A.dtype.type(0))
+
+    def backward(self, dA):
+        r"""$D \odot dA / (1 - p)$ through the mask of the last ``forward``.
+
+        ``dA`` is $\partial J / \partial A_{out}$, the shape of the last
+        forward's input; returns $\partial J / \partial A$. After a forward
+        in evaluation mode it returns ``dA`` unchanged.
+        """
+        if self._shape is None:
+            raise ValueError(f"{self}.backward: call forward first; backward uses its mask")
+        dA = as_float_array(dA, f"{self}.backward: dA")
+        if dA.shape != self._shape:
+            raise ValueError(
+                f"{self}.backward: dA must have shape {self._shape} (the shape of the "
+                f"last forward's input), got {dA.shape}"
+            )
+        if self.mask is None:
+            return dA
+        with np.errstate(over="ignore"):
+            return np.where(self.mask, dA / (1 - self.p), dA.dtype.type(0))
+
+    def __repr__(self):
+        return f"Dropout(p={self.p:g})"

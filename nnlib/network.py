@@ -15,7 +15,8 @@ import numpy as np
 from nnlib import losses
 from nnlib._checks import as_float_array, describe
 from nnlib._checks import positive_int
-from nnlib.layers import INITS, Dense
+from nnlib._checks import real_number
+from nnlib.layers import Dense, Dropout, _check_init
 
 __all__ = ["MLP"]
 
@@ -33,16 +34,32 @@ class MLP:
     seed : int or numpy.random.Generator or None, default 0
         Seeds one ``np.random.default_rng`` that draws every layer's $W$ in
         turn; the same seed gives the same network.
-    init : str, default "he"
+    init : str or float, default "he"
         Weight initialisation for every layer; see
         [`Dense`][nnlib.layers.Dense].
+    dropout : float or list of float or None, default None
+        Inverted dropout after the hidden layers: a drop probability $p$ in
+        $[0, 1)$ for every hidden layer, or a list of $L - 1$ of them, one
+        per hidden layer in order (0 for none). Each puts a
+        [`Dropout`][nnlib.layers.Dropout] into ``layers`` right after its
+        hidden layer, drawing its masks from the network's generator. Never
+        after the output layer.
 
     Attributes
     ----------
-    layers : list of Dense
-        ``layers[0]`` is layer 1 of the docs' notation.
+    layers : list of Dense and Dropout
+        The layers in order. Without dropout ``layers[0]`` is layer 1 of the
+        docs' notation; with it the ``Dropout`` layers sit between the
+        ``Dense`` ones and [`parameters`][nnlib.network.MLP.parameters] still
+        numbers the ``Dense`` layers $1, \dots, L$.
     A : ndarray or None
         The output $A^{[L]}$ of the last [`forward`][nnlib.network.MLP.forward].
+    training : bool
+        True (the default) in training mode, False after
+        [`eval`][nnlib.network.MLP.eval]. Dropout is active only in training
+        mode, so call ``eval()`` before measuring a trained network with
+        dropout (``loss``, ``predict``, ``accuracy``) and ``train()`` before
+        training it again.
 
     Examples
     --------
@@ -55,9 +72,14 @@ class MLP:
     ...               [0.0, 1.0, 0.0, 1.0]])
     >>> model.forward(X)
     array([[0.5       , 0.47935401, 0.45497978, 0.43512923]])
+
+    With dropout, and logits out (for ``softmax_cross_entropy``):
+
+    >>> MLP([2, 8, 8, 3], ["relu", "relu", "identity"], dropout=0.2).layers
+    [Dense(2→8, relu), Dropout(p=0.2), Dense(8→8, relu), Dropout(p=0.2), Dense(8→3, identity)]
     """
 
-    def __init__(self, layer_sizes, activations, seed=0, init="he"):
+    def __init__(self, layer_sizes, activations, seed=0, init="he", dropout=None):
         if not isinstance(layer_sizes, (list, tuple)) or len(layer_sizes) < 2:
             raise TypeError(
                 f"MLP: layer_sizes must be a list of at least two sizes "
@@ -74,14 +96,66 @@ class MLP:
                 f"MLP: need one activation per layer: {len(sizes)} layer sizes make "
                 f"{len(sizes) - 1} layers, got {len(activations)} activations"
             )
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; known: {', '.join(INITS)}")
+        _check_init(init)
+        rates = self._dropout_rates(dropout, len(sizes) - 2)
         rng = np.random.default_rng(seed)
         self.layers = [
             Dense(n_in, n_out, g, init=init, seed=rng)
             for n_in, n_out, g in zip(sizes[:-1], sizes[1:], activations)
         ]
+        for l in reversed(range(len(rates))):  # after hidden layer l + 1
+            if rates[l]:
+                self.layers.insert(l + 1, Dropout(rates[l], seed=rng))
+        self.dropout = dropout
+        self.training = True
         self.A = None
+
+    @staticmethod
+    def _dropout_rates(dropout, hidden):
+        if dropout is None:
+            return [0.0] * hidden
+        if hidden == 0:
+            raise ValueError("MLP: dropout goes after hidden layers, and this network has none")
+        if isinstance(dropout, (list, tuple)):
+            if len(dropout) != hidden:
+                raise ValueError(
+                    f"MLP: dropout must be one probability or a list of one per hidden "
+                    f"layer ({hidden}), got a list of {len(dropout)}"
+                )
+            rates = list(dropout)
+        else:
+            rates = [dropout] * hidden
+        for p in rates:
+            real_number(p, "MLP: dropout")
+            if not 0 <= p < 1:
+                raise ValueError(f"MLP: dropout probabilities must be in [0, 1), got {p}")
+        return rates
+
+    def train(self):
+        """Training mode: every [`Dropout`][nnlib.layers.Dropout] layer drops units. Returns the MLP."""
+        self.training = True
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.train()
+        return self
+
+    def eval(self):
+        """Evaluation mode: every [`Dropout`][nnlib.layers.Dropout] layer is the identity. Returns the MLP.
+
+        Examples
+        --------
+        >>> model = MLP([2, 16, 1], ["relu", "sigmoid"], dropout=0.5)
+        >>> X = np.array([[1.0], [2.0]])
+        >>> bool(model.forward(X) == model.forward(X))  # a new mask each time
+        False
+        >>> model.eval().training, bool(model.forward(X) == model.forward(X))
+        (False, True)
+        """
+        self.training = False
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.eval()
+        return self
 
     def forward(self, X):
         r"""Forward propagation through every layer; returns $A^{[L]}$.
@@ -228,7 +302,7 @@ class MLP:
         ['W1', 'b1', 'W2', 'b2']
         """
         params = {}
-        for l, layer in enumerate(self.layers, start=1):
+        for l, layer in enumerate(self._dense_layers(), start=1):
             params[f"W{l}"] = layer.W
             params[f"b{l}"] = layer.b
         return params
@@ -254,7 +328,7 @@ class MLP:
         array([[-0.0105778 , -0.12281064,  0.20560857]])
         """
         grads = {}
-        for l, layer in enumerate(self.layers, start=1):
+        for l, layer in enumerate(self._dense_layers(), start=1):
             if layer.dW is None:
                 raise ValueError(
                     "MLP.gradients: no gradients yet; call forward(X) then backward(Y)"
@@ -263,8 +337,13 @@ class MLP:
             grads[f"db{l}"] = layer.db
         return grads
 
+    def _dense_layers(self):
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
     def __repr__(self):
-        sizes = [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
-        names = [layer.activation.name for layer in self.layers]
-        return f"MLP({sizes}, {names})"
+        dense = self._dense_layers()
+        sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
+        names = [layer.activation.name for layer in dense]
+        extra = "" if self.dropout is None else f", dropout={self.dropout!r}"
+        return f"MLP({sizes}, {names}{extra})"
 

@@ -1,14 +1,18 @@
 r"""Training loops: full-batch gradient descent and minibatch SGD.
 
-Both update the model in place, one step per batch,
+Both update the model in place, one step per batch, by default
 
 $$W \leftarrow W - \alpha\, \frac{\partial J}{\partial W}, \qquad
   b \leftarrow b - \alpha\, \frac{\partial J}{\partial b},$$
 
-and return the loss history: one float per epoch, the mean loss over the
-training set as that epoch saw it. For gradient descent that is $J$ at the
-parameters before the epoch's step; for SGD it is the average of the
+or with any optimiser of [`nnlib.optimizers`][nnlib.optimizers] passed as
+``optimizer=`` instead of ``learning_rate=``. They return the loss history,
+a [`History`][nnlib.training.History]: one float per epoch, the mean loss
+over the training set as that epoch saw it. For gradient descent that is $J$
+at the parameters before the epoch's step; for SGD it is the average of the
 minibatch losses (each computed before its step), weighted by batch size.
+Given ``validation=(X_val, Y_val)``, the history also holds the validation
+loss after every epoch, and ``patience=`` stops early.
 
 The model is anything with ``forward``, ``backward``, ``parameters`` and
 ``gradients`` like [`MLP`][nnlib.network.MLP].
@@ -21,17 +25,65 @@ import numpy as np
 from nnlib import losses
 from nnlib._checks import as_float_array, describe, real_number
 from nnlib._checks import positive_int
+from nnlib.optimizers import SGD
 
-__all__ = ["gradient_descent", "sgd"]
+__all__ = ["History", "gradient_descent", "sgd"]
 
 
-def gradient_descent(model, X, Y, *, learning_rate, epochs, loss="binary_cross_entropy"):
+class History(list):
+    r"""The training losses, one per epoch, with the validation losses beside them.
+
+    A ``list`` of floats: ``history[i]`` is the training loss of epoch
+    ``i`` (see [`gradient_descent`][nnlib.training.gradient_descent] and
+    [`sgd`][nnlib.training.sgd] for which one).
+
+    Attributes
+    ----------
+    validation : list of float
+        $J$ on the validation data at the end of each epoch (after its
+        updates), computed in evaluation mode (dropout off); empty without
+        ``validation=``.
+    best_epoch : int or None
+        The epoch with the lowest validation loss; None without
+        ``validation=``. With ``patience=``, the model ends with the
+        parameters it had after this epoch.
+    stopped_early : bool
+        True if ``patience`` stopped training before ``epochs``.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.validation = []
+        self.best_epoch = None
+        self.stopped_early = False
+
+
+def gradient_descent(
+    model,
+    X,
+    Y,
+    *,
+    learning_rate=None,
+    epochs,
+    loss="binary_cross_entropy",
+    optimizer=None,
+    validation=None,
+    patience=None,
+):
     r"""Full-batch gradient descent: one step on all of ``(X, Y)`` per epoch.
 
     $$\theta \leftarrow \theta - \alpha\, \nabla_\theta J(\theta)$$
 
-    for every parameter $\theta$; $\alpha$ is ``learning_rate``. Returns the
-    list of ``epochs`` losses, ``history[i]`` = $J$ before step ``i``.
+    for every parameter $\theta$; $\alpha$ is ``learning_rate``. Or pass an
+    ``optimizer`` (such as [`Adam`][nnlib.optimizers.Adam]) instead of
+    ``learning_rate``: its [`step`][nnlib.optimizers.Optimizer.step] makes
+    each update. Returns a [`History`][nnlib.training.History] of ``epochs``
+    losses, ``history[i]`` = $J$ before step ``i``.
+
+    ``validation=(X_val, Y_val)`` records $J$ on that data after every step
+    in ``history.validation``. With it, ``patience=k`` stops once the
+    validation loss has not improved for ``k`` epochs in a row and puts
+    back the parameters of the best epoch (early stopping).
 
     Examples
     --------
@@ -43,19 +95,43 @@ def gradient_descent(model, X, Y, *, learning_rate, epochs, loss="binary_cross_e
     (0.6906, 0.0099)
     >>> model.predict(X)
     array([[0, 1, 1, 0]])
+
+    With Adam, a validation set and a network big enough to overfit: the
+    training loss keeps falling while the validation loss turns up after
+    epoch ``best_epoch``; ``patience=20`` stops 20 epochs after the best
+    one and keeps its parameters.
+
+    >>> from nnlib.optimizers import Adam
+    >>> X, Y = datasets.moons(m=200, noise=0.3, seed=0)
+    >>> train, val = datasets.train_validation_split(X, Y, validation=0.25)
+    >>> def big():
+    ...     return network.MLP([2, 64, 64, 1], ["relu", "relu", "sigmoid"], seed=0)
+    >>> history = gradient_descent(big(), *train, optimizer=Adam(lr=0.01), epochs=400,
+    ...                            validation=val)
+    >>> round(history[-1], 2), round(history.validation[-1], 2), history.best_epoch
+    (0.06, 0.84, 68)
+    >>> model = big()
+    >>> history = gradient_descent(model, *train, optimizer=Adam(lr=0.01), epochs=400,
+    ...                            validation=val, patience=20)
+    >>> len(history), history.stopped_early, history.best_epoch
+    (26, True, 5)
+    >>> round(model.loss(*val), 2) == round(history.validation[5], 2)
+    True
     """
     loss = losses.get(loss)
     X, Y = _check_data(X, Y)
-    learning_rate = _positive_real(learning_rate, "learning_rate")
+    optimizer = _optimizer(learning_rate, optimizer)
     epochs = _epochs(epochs)
-    history = []
+    tracker = _Tracker(model, loss, validation, patience)
     for epoch in range(epochs):
         J = loss(model.forward(X), Y)
         _check_finite(J, epoch)
-        history.append(J)
+        tracker.history.append(J)
         model.backward(Y, loss)
-        _step(model, learning_rate)
-    return history
+        optimizer.step(model)
+        if tracker.end_of_epoch(epoch):
+            break
+    return tracker.done()
 
 
 def sgd(
@@ -63,12 +139,15 @@ def sgd(
     X,
     Y,
     *,
-    learning_rate,
+    learning_rate=None,
     epochs,
     batch_size,
     seed=0,
     momentum=0.0,
     loss="binary_cross_entropy",
+    optimizer=None,
+    validation=None,
+    patience=None,
 ):
     r"""Minibatch stochastic gradient descent, with optional momentum.
 
@@ -80,8 +159,13 @@ def sgd(
     $$v \leftarrow \beta\, v + \nabla_\theta J_{batch}, \qquad
       \theta \leftarrow \theta - \alpha\, v$$
 
-    (the form PyTorch uses); $\beta = 0$ is plain SGD. Returns one float per
+    (the form PyTorch uses, [`SGD`][nnlib.optimizers.SGD]); $\beta = 0$ is
+    plain SGD. Or pass an ``optimizer`` instead of ``learning_rate`` and
+    ``momentum``: its [`step`][nnlib.optimizers.Optimizer.step] makes each
+    update. Returns a [`History`][nnlib.training.History], one float per
     epoch: the batch-size-weighted mean of that epoch's minibatch losses.
+    ``validation=`` and ``patience=`` work as in
+    [`gradient_descent`][nnlib.training.gradient_descent].
 
     Examples
     --------
@@ -97,16 +181,17 @@ def sgd(
     """
     loss = losses.get(loss)
     X, Y = _check_data(X, Y)
-    learning_rate = _positive_real(learning_rate, "learning_rate")
-    epochs = _epochs(epochs)
-    batch_size = positive_int(batch_size, "sgd: batch_size")
     real_number(momentum, "sgd: momentum")
     if not 0 <= momentum < 1:
         raise ValueError(f"sgd: momentum must be in [0, 1), got {momentum}")
+    if optimizer is not None and momentum:
+        raise TypeError("sgd: momentum= goes with learning_rate=; an optimizer= has its own")
+    optimizer = _optimizer(learning_rate, optimizer, momentum)
+    epochs = _epochs(epochs)
+    batch_size = positive_int(batch_size, "sgd: batch_size")
     rng = np.random.default_rng(seed)
     m = X.shape[1]
-    velocity = {name: np.zeros_like(p) for name, p in model.parameters().items()}
-    history = []
+    tracker = _Tracker(model, loss, validation, patience)
     for epoch in range(epochs):
         order = rng.permutation(m)
         total = 0.0
@@ -117,28 +202,91 @@ def sgd(
             _check_finite(J, epoch)
             total += J * len(batch)
             model.backward(Y_batch, loss)
-            _step(model, learning_rate, velocity, momentum)
-        history.append(total / m)
-    return history
+            optimizer.step(model)
+        tracker.history.append(total / m)
+        if tracker.end_of_epoch(epoch):
+            break
+    return tracker.done()
 
 
-def _step(model, learning_rate, velocity=None, momentum=0.0):
-    """One update of every parameter, in place."""
-    grads = model.gradients()
-    for name, p in model.parameters().items():
-        step = grads["d" + name]
-        if velocity is not None:
-            velocity[name] = momentum * velocity[name] + step
-            step = velocity[name]
-        p -= learning_rate * step
+def _optimizer(learning_rate, optimizer, momentum=0.0):
+    """The optimiser that makes the updates: ``optimizer``, or SGD at ``learning_rate``."""
+    if optimizer is None:
+        if learning_rate is None:
+            raise TypeError("training: pass learning_rate= (for plain SGD) or optimizer=")
+        return SGD(_positive_real(learning_rate, "learning_rate"), momentum=momentum)
+    if learning_rate is not None:
+        raise TypeError(
+            "training: pass learning_rate= or optimizer=, not both "
+            "(the optimizer has its own learning rate)"
+        )
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(
+            f"training: optimizer must have a step(model) method, like "
+            f"nnlib.optimizers.Adam, got {describe(optimizer)}"
+        )
+    return optimizer
 
 
-def _check_data(X, Y):
-    X = as_float_array(X, "training: X")
-    Y = as_float_array(Y, "training: Y")
+class _Tracker:
+    """The history, the validation losses and early stopping of one run."""
+
+    def __init__(self, model, loss, validation, patience):
+        self.model, self.loss, self.history = model, loss, History()
+        self.data = None
+        if validation is not None:
+            if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+                raise TypeError(
+                    f"training: validation must be a pair (X_val, Y_val), got {describe(validation)}"
+                )
+            self.data = _check_data(*validation, what="validation")
+        if patience is not None:
+            if self.data is None:
+                raise TypeError("training: patience= needs validation=(X_val, Y_val)")
+            patience = positive_int(patience, "training: patience")
+        self.patience = patience
+        self.best = None  # the parameters of the best epoch, with patience
+
+    def end_of_epoch(self, epoch):
+        """Record the validation loss; True when early stopping says stop."""
+        if self.data is None:
+            return False
+        losses_so_far, history = self.history.validation, self.history
+        losses_so_far.append(self._validation_loss())
+        if history.best_epoch is None or losses_so_far[-1] < losses_so_far[history.best_epoch]:
+            history.best_epoch = epoch
+            if self.patience is not None:  # keep the best parameters to put back
+                self.best = {k: p.copy() for k, p in self.model.parameters().items()}
+        if self.patience is not None and epoch - self.history.best_epoch >= self.patience:
+            self.history.stopped_early = True
+            return True
+        return False
+
+    def _validation_loss(self):
+        X_val, Y_val = self.data
+        model = self.model
+        training = getattr(model, "training", None)
+        if training:
+            model.eval()
+        try:
+            return self.loss(model.forward(X_val), Y_val)
+        finally:
+            if training:
+                model.train()
+
+    def done(self):
+        if self.best is not None:
+            for name, p in self.model.parameters().items():
+                p[...] = self.best[name]
+        return self.history
+
+
+def _check_data(X, Y, what="training"):
+    X = as_float_array(X, f"{what}: X")
+    Y = as_float_array(Y, f"{what}: Y")
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
         raise ValueError(
-            f"training: X and Y must be 2-D with one column per example and the "
+            f"{what}: X and Y must be 2-D with one column per example and the "
             f"same number of columns, got X {X.shape} and Y {Y.shape}"
         )
     return X, Y

@@ -90,17 +90,32 @@ def reference_activation(act):
 
 
 def reference_gradients(model, X, Y, loss):
-    """``model.gradients()`` computed by autograd, as a dict with the same keys."""
-    gs = [reference_activation(layer.activation) for layer in model.layers]
+    """``model.gradients()`` computed by autograd, as a dict with the same keys.
+
+    A dropout layer multiplies by the mask its last forward drew (``layer.mask``,
+    True = kept) and divides by 1 - p; in evaluation mode (no mask) it passes
+    its input on.
+    """
+    steps = []  # ("dense", g) or ("dropout", scaled mask or None), in order
+    for layer in model.layers:
+        if hasattr(layer, "W"):
+            steps.append(("dense", reference_activation(layer.activation)))
+        else:
+            mask = None if layer.mask is None else layer.mask / (1 - layer.p)
+            steps.append(("dropout", mask))
     J_of = LOSSES[loss]
 
     def J(params):
-        A = X
-        for (W, b), g in zip(params, gs):
-            A = g(W @ A + b)
+        A, weights = X, iter(params)
+        for kind, step in steps:
+            if kind == "dense":
+                W, b = next(weights)
+                A = step(W @ A + b)
+            elif step is not None:
+                A = A * step
         return J_of(A, Y)
 
-    params = [(layer.W.copy(), layer.b.copy()) for layer in model.layers]
+    params = [(layer.W.copy(), layer.b.copy()) for layer in model.layers if hasattr(layer, "W")]
     grads = grad(J)(params)
     out = {}
     for l, (dW, db) in enumerate(grads, start=1):

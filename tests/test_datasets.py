@@ -187,3 +187,42 @@ def test_multiclass_properties(m, data, seed):
         assert np.isfinite(X).all()
         np.testing.assert_array_equal(Y.sum(axis=0), 1.0)
         assert Y.sum(axis=1).min() >= m // k
+
+
+# --- train/validation split ------------------------------------------------------
+
+
+def test_train_validation_split_partitions_the_columns():
+    X, Y = datasets.spiral(m=90, k=3, seed=2)
+    (X_train, Y_train), (X_val, Y_val) = datasets.train_validation_split(X, Y, validation=0.3, seed=1)
+    assert X_train.shape == (2, 63) and Y_train.shape == (3, 63)
+    assert X_val.shape == (2, 27) and Y_val.shape == (3, 27)
+    # every example lands in exactly one part, with its own label
+    joined = np.concatenate([np.vstack([X_train, Y_train]), np.vstack([X_val, Y_val])], axis=1)
+    original = np.vstack([X, Y])
+    assert sorted(map(tuple, joined.T)) == sorted(map(tuple, original.T))
+    again = datasets.train_validation_split(X, Y, validation=0.3, seed=1)
+    np.testing.assert_array_equal(again[1][0], X_val)
+    other = datasets.train_validation_split(X, Y, validation=0.3, seed=2)
+    assert not np.array_equal(other[1][0], X_val)
+
+
+def test_train_validation_split_keeps_both_parts_non_empty():
+    X, Y = datasets.xor()
+    (X_train, _), (X_val, _) = datasets.train_validation_split(X, Y, validation=0.01)
+    assert (X_train.shape[1], X_val.shape[1]) == (3, 1)
+    (X_train, _), (X_val, _) = datasets.train_validation_split(X, Y, validation=0.99)
+    assert (X_train.shape[1], X_val.shape[1]) == (1, 3)
+
+
+def test_train_validation_split_errors():
+    X, Y = datasets.xor()
+    for bad in (0, 1, 1.5, -0.2, float("nan")):
+        with pytest.raises(ValueError, match=rf"validation must be a fraction in \(0, 1\), got {bad}"):
+            datasets.train_validation_split(X, Y, validation=bad)
+    with pytest.raises(TypeError, match="validation must be a real number, got str"):
+        datasets.train_validation_split(X, Y, validation="0.2")
+    with pytest.raises(ValueError, match=r"same number of columns .* got X \(2, 4\) and Y \(1, 3\)"):
+        datasets.train_validation_split(X, Y[:, :3])
+    with pytest.raises(ValueError, match=r"at least 2, got X \(2, 1\) and Y \(1, 1\)"):
+        datasets.train_validation_split(X[:, :1], Y[:, :1])

@@ -32,7 +32,7 @@ def near_kink(model):
 def targets(loss, shape, rng):
     if loss == "binary_cross_entropy":
         return rng.integers(0, 2, shape).astype(float)
-    if loss == "cross_entropy":
+    if loss in ("cross_entropy", "softmax_cross_entropy"):
         return np.eye(shape[0])[:, rng.integers(0, shape[0], shape[1])]
     return rng.standard_normal(shape)
 
@@ -86,6 +86,7 @@ LOSS_NETWORKS = {
     ],
     "mse": [(["tanh", "sigmoid"], 2), (["leaky_relu", "tanh"], 1)],
     "cross_entropy": [(["tanh", "softmax"], 3)],  # fused
+    "softmax_cross_entropy": [(["tanh", "identity"], 3), (["relu", "identity"], 2)],  # logits
 }
 
 

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlib import activations
-from nnlib.layers import INITS, Dense
+from nnlib import activations, gradcheck
+from nnlib.layers import INITS, Dense, Dropout
 
 
 def fixed_layer():
@@ -222,3 +222,161 @@ def test_forward_backward_shapes_and_finiteness(n_in, n_out, m, name, scale, shi
         assert np.isfinite(g).all()
     np.testing.assert_allclose(layer.db, layer.dZ.sum(axis=1, keepdims=True), rtol=1e-12)
     np.testing.assert_allclose(dA_prev, layer.W.T @ layer.dZ, rtol=1e-12, atol=1e-300)
+
+
+# --- initialisation: zeros and a given std ---------------------------------------
+
+
+def test_zeros_init_is_positive_zero():
+    W = Dense(3, 4, init="zeros", seed=0).W
+    assert W.shape == (4, 3)
+    assert (W == 0).all() and not np.signbit(W).any()
+
+
+def test_numeric_init_is_the_std():
+    z = np.random.default_rng(5).standard_normal((3, 2))
+    np.testing.assert_array_equal(Dense(2, 3, init=0.25, seed=5).W, 0.25 * z)
+    assert Dense(2, 3, init=3).init == 3.0
+    assert Dense(300, 200, init=0.05, seed=0).W.std() == pytest.approx(0.05, rel=0.02)
+
+
+@pytest.mark.parametrize("init", [0, -0.1, np.nan, np.inf])
+def test_numeric_init_must_be_a_positive_std(init):
+    with pytest.raises(ValueError, match=rf"init as a number is the std of W and must be finite and > 0, got {init}"):
+        Dense(2, 3, init=init)
+
+
+def test_init_errors():
+    with pytest.raises(ValueError, match=r"unknown init 'glorot'; known: he, xavier, lecun, small, zeros, or a std > 0"):
+        Dense(2, 3, init="glorot")
+    with pytest.raises(TypeError, match="init must be a name .* or a std > 0, got bool True"):
+        Dense(2, 3, init=True)
+    with pytest.raises(TypeError, match="got NoneType None"):
+        Dense(2, 3, init=None)
+
+
+# --- dropout -----------------------------------------------------------------------
+
+
+def test_dropout_starts_in_training_mode_and_switches():
+    drop = Dropout(0.25)
+    assert drop.training and drop.p == 0.25 and repr(drop) == "Dropout(p=0.25)"
+    assert drop.eval() is drop and not drop.training
+    assert drop.train() is drop and drop.training
+
+
+def test_dropout_inverted_scaling_exactly():
+    p = 0.3
+    A = np.random.default_rng(1).standard_normal((5, 40))
+    drop = Dropout(p, seed=2)
+    out = drop.forward(A)
+    kept = drop.mask
+    assert kept.dtype == bool and kept.shape == A.shape
+    assert 0 < kept.sum() < A.size
+    np.testing.assert_array_equal(out[kept], A[kept] / (1 - p))
+    assert (out[~kept] == 0).all()
+
+
+def test_dropout_keeps_each_unit_with_probability_1_minus_p():
+    # n Bernoulli(1 - p) draws: the kept fraction has standard error sqrt(p (1 - p) / n);
+    # 4 standard errors fail by chance with probability 6e-5 for any seed
+    for p in (0.1, 0.5, 0.8):
+        n = 200_000
+        kept = Dropout(p, seed=3).forward(np.ones((1, n))) != 0
+        se = np.sqrt(p * (1 - p) / n)
+        assert abs(kept.mean() - (1 - p)) < 4 * se
+
+
+def test_dropout_preserves_the_expectation():
+    # K passes over fixed A: per entry, out has mean a and std |a| sqrt(p / (1 - p)),
+    # so the average of K passes is within 4.5 standard errors of a for all 12 entries
+    # (chance of a false failure under 1e-4)
+    p, K = 0.4, 20_000
+    A = np.array([[1.0, -2.0, 0.5, 3.0], [-0.1, 4.0, 2.5, -1.5], [0.25, -3.0, 1.0, 7.0]])
+    drop = Dropout(p, seed=4)
+    total = np.zeros_like(A)
+    for _ in range(K):
+        total += drop.forward(A)
+    se = np.abs(A) * np.sqrt(p / (1 - p) / K)
+    assert (np.abs(total / K - A) < 4.5 * se).all()
+    # and the masks really are random: the spread matches the formula within 5%
+    draws = np.array([drop.forward(A)[0, 0] for _ in range(4000)])
+    assert draws.std() == pytest.approx(np.sqrt(p / (1 - p)), rel=0.05)
+
+
+def test_dropout_in_eval_mode_is_the_identity():
+    A = np.random.default_rng(0).standard_normal((3, 6))
+    drop = Dropout(0.9, seed=0).eval()
+    out = drop.forward(A)
+    np.testing.assert_array_equal(out, A)
+    assert drop.mask is None
+    dA = np.arange(18.0).reshape(3, 6)
+    np.testing.assert_array_equal(drop.backward(dA), dA)
+
+
+def test_dropout_p_zero_keeps_everything():
+    A = np.random.default_rng(0).standard_normal((3, 6))
+    np.testing.assert_array_equal(Dropout(0.0, seed=0).forward(A), A)
+
+
+class FixedUniform:
+    """Stands in for a Generator: the same uniform draws at every call."""
+
+    def __init__(self, u):
+        self.u = u
+
+    def random(self, shape):
+        assert shape == self.u.shape
+        return self.u
+
+
+def test_dropout_backward_is_the_gradient_through_the_mask():
+    p = 0.5
+    rng = np.random.default_rng(6)
+    A = rng.standard_normal((4, 5))
+    G = rng.standard_normal((4, 5))  # J = sum(G * dropout(A)), so dJ/dA_out = G
+    drop = Dropout(p)
+    drop.rng = FixedUniform(rng.random((4, 5)))  # one mask for every forward
+    numeric = gradcheck.numerical_gradient(lambda a: np.sum(G * drop.forward(a)), A.copy())
+    drop.forward(A)
+    analytic = drop.backward(G)
+    assert gradcheck.relative_error(analytic, numeric) < 1e-9
+    np.testing.assert_array_equal(analytic == 0, ~drop.mask)  # dropped units get no gradient
+
+
+def test_dropout_is_deterministic_with_a_seed():
+    A = np.ones((6, 7))
+    a, b, c = Dropout(0.5, seed=11), Dropout(0.5, seed=11), Dropout(0.5, seed=12)
+    for _ in range(3):
+        out_a, out_b, out_c = a.forward(A), b.forward(A), c.forward(A)
+        np.testing.assert_array_equal(out_a, out_b)
+    assert not np.array_equal(out_a, out_c)
+    assert not np.array_equal(a.forward(A), a.forward(A))  # a fresh mask every forward
+
+
+def test_dropout_keeps_float32_and_has_no_warnings_at_extremes():
+    drop = Dropout(0.5, seed=0)
+    out = drop.forward(np.full((3, 4), 2.0, dtype=np.float32))
+    assert out.dtype == np.float32
+    assert drop.backward(np.ones((3, 4), dtype=np.float32)).dtype == np.float32
+    huge = drop.forward(np.full((2, 50), 1e308))  # 1e308 / 0.5 is past the float range
+    assert set(np.unique(huge)) == {0.0, np.inf}
+
+
+@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, np.nan, np.inf])
+def test_dropout_p_outside_unit_interval(p):
+    with pytest.raises(ValueError, match=rf"Dropout: p \(the drop probability\) must be in \[0, 1\), got {p}"):
+        Dropout(p)
+
+
+def test_dropout_errors():
+    with pytest.raises(TypeError, match="Dropout: p must be a real number, got str '0.5'"):
+        Dropout("0.5")
+    drop = Dropout(0.5)
+    with pytest.raises(ValueError, match=r"Dropout\(p=0.5\).backward: call forward first"):
+        drop.backward(np.ones((2, 2)))
+    drop.forward(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"dA must have shape \(2, 3\) .* got \(3, 2\)"):
+        drop.backward(np.ones((3, 2)))
+    with pytest.raises(TypeError, match=r"Dropout\(p=0.5\).forward: A must be a real number"):
+        drop.forward([["a"]])

@@ -3,9 +3,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlib import activations, losses
-from nnlib.layers import Dense
+from nnlib import activations, datasets, gradcheck, losses, training
+from nnlib.layers import Dense, Dropout
 from nnlib.network import MLP
+from tests.helpers_autograd import reference_gradients
 
 X = np.array([[0.5, -1.0, 2.0, 0.0], [1.5, 0.3, -0.7, 1.0]])
 Y = np.array([[1, 0, 1, 0]])
@@ -217,8 +218,10 @@ def test_constructor_errors():
         MLP(3, ["relu"])
     with pytest.raises(ValueError, match="unknown activation 'sigmod'; known: sigmoid"):
         MLP([2, 1], ["sigmod"])
-    with pytest.raises(ValueError, match="unknown init 'glorot'; known: he, xavier, lecun, small"):
+    with pytest.raises(ValueError, match="unknown init 'glorot'; known: he, xavier, lecun, small, zeros"):
         MLP([2, 1], ["sigmoid"], init="glorot")
+    with pytest.raises(ValueError, match="init as a number is the std of W and must be finite and > 0, got -1"):
+        MLP([2, 1], ["sigmoid"], init=-1)
 
 
 # --- properties ------------------------------------------------------------------
@@ -249,3 +252,104 @@ def test_shapes_and_finite_gradients(sizes, m, seed, scale, shift):
         assert g.shape == model.parameters()[name[1:]].shape
         assert np.isfinite(g).all()
     assert model.predict(X).shape == (sizes[-1], m)
+
+
+# --- logits, dropout and zero initialisation ----------------------------------------
+
+
+class FixedUniform:
+    """Stands in for a Generator: the same uniform draws for a given shape, every call."""
+
+    def __init__(self, seed):
+        self.rng, self.draws = np.random.default_rng(seed), {}
+
+    def random(self, shape):
+        if shape not in self.draws:
+            self.draws[shape] = self.rng.random(shape)
+        return self.draws[shape]
+
+
+def test_dropout_layers_sit_after_the_hidden_layers():
+    model = MLP([2, 5, 4, 3], ["relu", "tanh", "identity"], dropout=0.5, seed=1)
+    assert [type(layer) for layer in model.layers] == [Dense, Dropout, Dense, Dropout, Dense]
+    assert repr(model) == "MLP([2, 5, 4, 3], ['relu', 'tanh', 'identity'], dropout=0.5)"
+    assert list(model.parameters()) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert model.parameters()["W2"] is model.layers[2].W
+    plain = MLP([2, 5, 4, 3], ["relu", "tanh", "identity"], seed=1)
+    for name, p in plain.parameters().items():  # dropout draws nothing at construction
+        np.testing.assert_array_equal(model.parameters()[name], p)
+    some = MLP([2, 5, 4, 3], ["relu", "tanh", "identity"], dropout=[0.0, 0.25])
+    assert [type(layer) for layer in some.layers] == [Dense, Dense, Dropout, Dense]
+    assert some.layers[2].p == 0.25
+
+
+def test_train_and_eval_reach_every_dropout_layer():
+    model = MLP([2, 6, 6, 1], ["relu", "relu", "sigmoid"], dropout=0.5)
+    assert model.training and all(layer.training for layer in model.layers[1::2][:2])
+    assert model.eval() is model and not model.training
+    drops = [layer for layer in model.layers if isinstance(layer, Dropout)]
+    assert len(drops) == 2 and not any(d.training for d in drops)
+    plain = MLP([2, 6, 6, 1], ["relu", "relu", "sigmoid"])
+    np.testing.assert_array_equal(model.forward(X), plain.forward(X))  # identity when evaluating
+    model.train()
+    assert model.training and all(d.training for d in drops)
+    assert not np.array_equal(model.forward(X), plain.forward(X))
+
+
+def test_dropout_constructor_errors():
+    with pytest.raises(ValueError, match=r"MLP: dropout probabilities must be in \[0, 1\), got 1.0"):
+        MLP([2, 3, 1], ["relu", "sigmoid"], dropout=1.0)
+    with pytest.raises(ValueError, match=r"one per hidden layer \(2\), got a list of 1"):
+        MLP([2, 3, 3, 1], ["relu", "relu", "sigmoid"], dropout=[0.5])
+    with pytest.raises(TypeError, match="MLP: dropout must be a real number, got str"):
+        MLP([2, 3, 1], ["relu", "sigmoid"], dropout="0.5")
+    with pytest.raises(ValueError, match="dropout goes after hidden layers, and this network has none"):
+        MLP([2, 1], ["sigmoid"], dropout=0.5)
+
+
+@pytest.mark.parametrize("dropout", [None, 0.3, [0.5, 0.2]])
+def test_softmax_cross_entropy_and_dropout_gradients(dropout):
+    rng = np.random.default_rng(8)
+    model = MLP([3, 6, 5, 4], ["tanh", "sigmoid", "identity"], seed=8, dropout=dropout)
+    for layer in model.layers:
+        if isinstance(layer, Dropout):
+            layer.rng = FixedUniform(int(rng.integers(1000)))  # the same mask at every forward
+        else:
+            layer.b[:] = 0.3 * rng.standard_normal(layer.b.shape)
+    X3 = rng.standard_normal((3, 7))
+    Y3 = np.eye(4)[:, rng.integers(0, 4, 7)]
+    errors = gradcheck.check_network(model, X3, Y3, loss="softmax_cross_entropy")
+    assert max(errors.values()) < 1e-7, errors
+    reference = reference_gradients(model, X3, Y3, "softmax_cross_entropy")
+    for name, g in model.gradients().items():
+        assert gradcheck.relative_error(g, reference[name]) < 1e-10, name
+    if dropout is not None:  # the masks really dropped something
+        assert any((~layer.mask).any() for layer in model.layers if isinstance(layer, Dropout))
+
+
+def test_identity_output_with_softmax_cross_entropy_matches_a_softmax_output():
+    logits = MLP([2, 5, 3], ["relu", "identity"], seed=4)
+    probs = MLP([2, 5, 3], ["relu", "softmax"], seed=4)
+    Y3 = np.eye(3)[:, [0, 1, 2, 1]]
+    J = logits.loss(X, Y3, "softmax_cross_entropy")
+    assert J == pytest.approx(probs.loss(X, Y3, "cross_entropy"), rel=1e-14)
+    logits.backward(Y3, "softmax_cross_entropy")
+    probs.backward(Y3, "cross_entropy")
+    for name, g in logits.gradients().items():
+        np.testing.assert_allclose(g, probs.gradients()[name], rtol=1e-12, atol=1e-17)
+
+
+def test_zero_init_keeps_hidden_units_identical():
+    # W = 0: every hidden unit computes the same value and gets the same gradient,
+    # so training never tells them apart
+    X2, Y2 = datasets.moons(m=60, noise=0.1, seed=0)
+    X2, Y2 = X2[:, :45], Y2[:, :45]  # unbalanced: with balanced labels even W2 stays 0
+    assert Y2.mean() != 0.5
+    model = MLP([2, 4, 1], ["sigmoid", "sigmoid"], init="zeros")
+    training.gradient_descent(model, X2, Y2, learning_rate=1.0, epochs=50)
+    W1, b1, W2 = model.layers[0].W, model.layers[0].b, model.layers[1].W
+    assert np.abs(W1).max() > 1e-3  # it did move
+    for row in range(1, 4):
+        np.testing.assert_array_equal(W1[row], W1[0])
+        np.testing.assert_array_equal(b1[row], b1[0])
+        assert W2[0, row] == W2[0, 0]

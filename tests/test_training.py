@@ -5,6 +5,7 @@ import pytest
 
 from nnlib import datasets, training
 from nnlib.network import MLP
+from nnlib.optimizers import SGD, Adam
 
 
 def xor_model(seed=1):
@@ -212,3 +213,129 @@ def test_divergence_is_an_error_not_silent_nan():
             match=r"training diverged: the loss is inf in epoch \d+; try a smaller learning_rate",
         ):
             training.gradient_descent(model, X, Y, learning_rate=10.0, epochs=1000, loss="mse")
+
+
+# --- optimizers, validation and early stopping ---------------------------------------
+
+
+def moons_split(seed=0):
+    X, Y = datasets.moons(m=120, noise=0.3, seed=seed)
+    return datasets.train_validation_split(X, Y, validation=0.25, seed=seed)
+
+
+def test_learning_rate_is_sgd_without_and_with_momentum():
+    X, Y = datasets.moons(m=40, noise=0.2, seed=1)
+    for momentum in (0.0, 0.9):
+        by_rate, by_optimizer = xor_model(), xor_model()
+        h1 = training.sgd(by_rate, X, Y, learning_rate=0.2, momentum=momentum, epochs=5,
+                          batch_size=8, seed=3)
+        h2 = training.sgd(by_optimizer, X, Y, optimizer=SGD(0.2, momentum=momentum), epochs=5,
+                          batch_size=8, seed=3)
+        assert h1 == h2
+        for name, p in by_rate.parameters().items():
+            np.testing.assert_array_equal(p, by_optimizer.parameters()[name])
+
+
+def test_gradient_descent_with_adam_is_the_hand_rolled_loop():
+    X, Y = datasets.xor()
+    model, replay = xor_model(), xor_model()
+    history = training.gradient_descent(model, X, Y, optimizer=Adam(lr=0.05), epochs=20)
+    opt = Adam(lr=0.05)
+    for J in history:
+        assert replay.loss(X, Y) == J
+        replay.backward(Y)
+        opt.step(replay)
+    for name, p in model.parameters().items():
+        np.testing.assert_array_equal(p, replay.parameters()[name])
+
+
+def test_history_is_a_list_with_validation_losses_after_each_epoch():
+    (X, Y), (X_val, Y_val) = moons_split()
+    model, replay = xor_model(), xor_model()
+    history = training.gradient_descent(model, X, Y, learning_rate=0.5, epochs=6,
+                                        validation=(X_val, Y_val))
+    assert isinstance(history, list) and isinstance(history, training.History)
+    assert len(history) == len(history.validation) == 6 and not history.stopped_early
+    for epoch in range(6):  # the validation loss is measured after the epoch's step
+        replay.loss(X, Y)
+        replay.backward(Y)
+        for name, p in replay.parameters().items():
+            p -= 0.5 * replay.gradients()["d" + name]
+        assert history.validation[epoch] == replay.loss(X_val, Y_val)
+    assert history.best_epoch == int(np.argmin(history.validation))
+    plain = training.gradient_descent(xor_model(), X, Y, learning_rate=0.5, epochs=6)
+    assert plain.validation == [] and plain.best_epoch is None and list(plain) == list(history)
+
+
+def test_validation_loss_is_measured_without_dropout():
+    (X, Y), (X_val, Y_val) = moons_split()
+    model = MLP([2, 16, 1], ["relu", "sigmoid"], seed=0, dropout=0.5)
+    history = training.sgd(model, X, Y, learning_rate=0.1, epochs=3, batch_size=30,
+                           validation=(X_val, Y_val))
+    assert model.training  # put back in training mode
+    assert model.eval().loss(X_val, Y_val) == history.validation[-1]
+
+
+def test_early_stopping_keeps_the_best_parameters():
+    (X, Y), (X_val, Y_val) = moons_split()
+
+    def big():
+        return MLP([2, 64, 64, 1], ["relu", "relu", "sigmoid"], seed=0)
+
+    model = big()
+    history = training.gradient_descent(model, X, Y, optimizer=Adam(lr=0.02), epochs=500,
+                                        validation=(X_val, Y_val), patience=15)
+    assert history.stopped_early and len(history) == history.best_epoch + 16
+    best = history.validation[history.best_epoch]
+    assert best == min(history.validation) and all(v >= best for v in history.validation[-15:])
+    # the parameters are those after epoch best_epoch: replay that many steps
+    replay = big()
+    training.gradient_descent(replay, X, Y, optimizer=Adam(lr=0.02), epochs=history.best_epoch + 1)
+    for name, p in model.parameters().items():
+        np.testing.assert_array_equal(p, replay.parameters()[name])
+    assert model.loss(X_val, Y_val) == best
+
+
+def test_spiral_with_logits_softmax_cross_entropy_and_adam():
+    # three interleaved spirals, 300 points: the stated bar is 97% on the training set
+    # and 95% on a fresh sample of the same spirals
+    X, Y = datasets.spiral(m=300, k=3, noise=0.2, seed=0)
+    model = MLP([2, 64, 64, 3], ["relu", "relu", "identity"], seed=0)
+    history = training.sgd(model, X, Y, optimizer=Adam(lr=0.01), epochs=150, batch_size=50,
+                           loss="softmax_cross_entropy")
+    assert history[-1] < history[0] / 10
+    assert np.mean(model.forward(X).argmax(axis=0) == Y.argmax(axis=0)) >= 0.97
+    X_new, Y_new = datasets.spiral(m=300, k=3, noise=0.2, seed=1)
+    assert np.mean(model.forward(X_new).argmax(axis=0) == Y_new.argmax(axis=0)) >= 0.95
+
+
+@pytest.mark.parametrize("train", ["gradient_descent", "sgd"])
+def test_optimizer_and_validation_errors(train):
+    X, Y = datasets.xor()
+    model = xor_model()
+    extra = {"batch_size": 2} if train == "sgd" else {}
+
+    def call(**kw):
+        return getattr(training, train)(model, X, Y, epochs=1, **extra, **kw)
+
+    with pytest.raises(TypeError, match="pass learning_rate= or optimizer=, not both"):
+        call(learning_rate=0.1, optimizer=SGD(0.1))
+    with pytest.raises(TypeError, match=r"pass learning_rate= \(for plain SGD\) or optimizer="):
+        call()
+    with pytest.raises(TypeError, match="optimizer must have a step\\(model\\) method, like "
+                       "nnlib.optimizers.Adam, got str 'adam'"):
+        call(optimizer="adam")
+    with pytest.raises(TypeError, match=r"validation must be a pair \(X_val, Y_val\), got an array of dtype float64 and shape \(2, 4\)"):
+        call(learning_rate=0.1, validation=X)
+    with pytest.raises(ValueError, match=r"validation: X and Y must be 2-D .* got X \(2, 4\) and Y \(1, 3\)"):
+        call(learning_rate=0.1, validation=(X, Y[:, :3]))
+    with pytest.raises(TypeError, match=r"patience= needs validation=\(X_val, Y_val\)"):
+        call(learning_rate=0.1, patience=3)
+    with pytest.raises(ValueError, match="training: patience must be a positive integer, got 0"):
+        call(learning_rate=0.1, validation=(X, Y), patience=0)
+
+
+def test_sgd_momentum_belongs_to_learning_rate():
+    X, Y = datasets.xor()
+    with pytest.raises(TypeError, match="sgd: momentum= goes with learning_rate=; an optimizer= has its own"):
+        training.sgd(xor_model(), X, Y, optimizer=Adam(), momentum=0.9, epochs=1, batch_size=2)
