@@ -137,7 +137,8 @@ def get(name):
     >>> get("hinge")
     Traceback (most recent call last):
         ...
-    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse, softmax_cross_entropy
+    ValueError: unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, mse,
+    softmax_cross_entropy
     """
     if isinstance(name, Loss):
         return name
@@ -332,12 +333,11 @@ def softmax_cross_entropy(Z, Y):
     is the fused one, with no softmax Jacobian and no division by a
     probability:
 
-    $$rac{\partial J}{\partial Z} = rac{\operatorname{softmax}(Z) - Y}{m}.$$
+    $$\frac{\partial J}{\partial Z} = \frac{\operatorname{softmax}(Z) - Y}{m}.$$
 
     Nothing is clipped. With $M = \max_i z_i$ reached at row $r$,
 
-    $$\mathcal{L} = (M - z_c) + \log\Bigl(1 + \sum_{i 
-e r} e^{z_i - M}\Bigr),$$
+    $$\mathcal{L} = (M - z_c) + \log\Bigl(1 + \sum_{i \ne r} e^{z_i - M}\Bigr),$$
 
     two non-negative terms, every exponent $\le 0$ and the small sum kept by
     ``log1p``; so the loss is accurate to a few rounding errors for any

@@ -42,8 +42,9 @@ class MLP:
         $[0, 1)$ for every hidden layer, or a list of $L - 1$ of them, one
         per hidden layer in order (0 for none). Each puts a
         [`Dropout`][nnlib.layers.Dropout] into ``layers`` right after its
-        hidden layer, drawing its masks from the network's generator. Never
-        after the output layer.
+        hidden layer, drawing its masks from the network's generator (after
+        the weights, so these are the same as without dropout). Never after
+        the output layer.
 
     Attributes
     ----------
@@ -76,7 +77,9 @@ class MLP:
     With dropout, and logits out (for ``softmax_cross_entropy``):
 
     >>> MLP([2, 8, 8, 3], ["relu", "relu", "identity"], dropout=0.2).layers
-    [Dense(2→8, relu), Dropout(p=0.2), Dense(8→8, relu), Dropout(p=0.2), Dense(8→3, identity)]
+    [Dense(2→8, relu), Dropout(p=0.2),
+     Dense(8→8, relu), Dropout(p=0.2),
+     Dense(8→3, identity)]
     """
 
     def __init__(self, layer_sizes, activations, seed=0, init="he", dropout=None):
@@ -132,7 +135,10 @@ class MLP:
         return rates
 
     def train(self):
-        """Training mode: every [`Dropout`][nnlib.layers.Dropout] layer drops units. Returns the MLP."""
+        """Training mode: every [`Dropout`][nnlib.layers.Dropout] layer drops units.
+
+        Returns the MLP itself. A new MLP is in training mode.
+        """
         self.training = True
         for layer in self.layers:
             if isinstance(layer, Dropout):
@@ -140,7 +146,9 @@ class MLP:
         return self
 
     def eval(self):
-        """Evaluation mode: every [`Dropout`][nnlib.layers.Dropout] layer is the identity. Returns the MLP.
+        """Evaluation mode: every [`Dropout`][nnlib.layers.Dropout] layer is the identity.
+
+        Returns the MLP itself, so ``model.eval().accuracy(X, Y)`` reads well.
 
         Examples
         --------
@@ -238,23 +246,30 @@ class MLP:
         r"""Class labels for the examples in ``X``.
 
         $$\hat y = \begin{cases} [\,a > 0.5\,] & \text{sigmoid output} \\
-                                 \arg\max_i a_i & \text{softmax output} \end{cases}$$
+                                 \arg\max_i a_i & \text{softmax output} \\
+                                 \arg\max_i z_i & \text{identity output (logits), } k \ge 2
+                   \end{cases}$$
 
         Sigmoid output: $\hat y = 1$ where $a > 0.5$, else 0, shape
         ``(n[L], m)``. Softmax output: the row of the largest $a$ in each
-        column, shape ``(1, m)``. Both are integer arrays.
+        column, shape ``(1, m)``. An identity output with two or more rows is
+        read as logits (trained with ``softmax_cross_entropy``): the row of
+        the largest logit, which is the row of the largest softmax
+        probability. All are integer arrays.
 
         Examples
         --------
         >>> model = MLP([2, 3, 2], ["relu", "softmax"])
         >>> model.predict(np.array([[1.0, -1.0], [0.5, 2.0]]))
         array([[0, 1]])
+        >>> MLP([2, 3, 2], ["relu", "identity"]).predict(np.array([[1.0, -1.0], [0.5, 2.0]]))
+        array([[0, 1]])
         """
         A = self.forward(X)
         name = self.layers[-1].activation.name
         if name == "sigmoid":
             return (A > 0.5).astype(int)
-        if name == "softmax":
+        if self._classes_on_rows():
             return A.argmax(axis=0, keepdims=True)
         raise ValueError(
             f"MLP.predict needs a sigmoid or softmax output layer, this network "
@@ -268,7 +283,7 @@ class MLP:
 
         The predicted labels are those of [`predict`][nnlib.network.MLP.predict].
         ``Y`` holds labels of the shape ``predict`` returns, or, for a
-        softmax output, one-hot columns ``(k, m)``.
+        softmax or logits output, one-hot columns ``(k, m)``.
 
         Examples
         --------
@@ -278,7 +293,7 @@ class MLP:
         """
         labels = self.predict(X)
         Y = as_float_array(Y, "MLP.accuracy: Y")
-        if self.layers[-1].activation.name == "softmax" and Y.shape == self.A.shape:
+        if self._classes_on_rows() and Y.shape == self.A.shape:
             Y = Y.argmax(axis=0, keepdims=True)
         if Y.shape != labels.shape:
             raise ValueError(
@@ -336,6 +351,12 @@ class MLP:
             grads[f"dW{l}"] = layer.dW
             grads[f"db{l}"] = layer.db
         return grads
+
+    def _classes_on_rows(self):
+        """True for a softmax output, or logits: an identity output with k >= 2 rows."""
+        output = self.layers[-1]
+        name = output.activation.name
+        return name == "softmax" or (name == "identity" and output.n_out >= 2)
 
     def _dense_layers(self):
         return [layer for layer in self.layers if isinstance(layer, Dense)]

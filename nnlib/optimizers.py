@@ -33,10 +33,19 @@ class Optimizer:
     r"""What the three optimisers share: the step over a model's parameters.
 
     A subclass updates one parameter in ``_update(name, theta, g)``, where
-    ``g`` already includes weight decay. ``t`` counts the steps taken.
+    ``g`` already includes weight decay, and lists its per-parameter state
+    in ``_stores()``.
+
+    Attributes
+    ----------
+    t : int
+        The number of steps taken so far.
+    weight_decay : float
+        $\lambda$, 0 unless the subclass takes it as an argument.
     """
 
     t = 0
+    weight_decay = 0.0
 
     def step(self, model):
         r"""Update every parameter of ``model`` in place from its gradients.
@@ -58,36 +67,43 @@ class Optimizer:
         >>> opt.t, model.predict(X)
         (200, array([[0, 1, 1, 0]]))
         """
-        self.t += 1
         params = model.parameters()
         grads = model.gradients()
-        for name, theta in params.items():
+        for name, theta in params.items():  # check everything before changing anything
             key = "d" + name
             if key not in grads:
                 raise ValueError(
                     f"{self!r}.step: model.gradients() has no {key!r} for parameter "
                     f"{name!r}; got keys {sorted(grads)}"
                 )
-            g = grads[key]
-            if g.shape != theta.shape:
+            if grads[key].shape != theta.shape:
                 raise ValueError(
                     f"{self!r}.step: gradient {key!r} must have the shape of {name!r}, "
-                    f"{theta.shape}, got {g.shape}"
+                    f"{theta.shape}, got {grads[key].shape}"
                 )
-            if getattr(self, "weight_decay", 0.0) and name.startswith("W"):
+            for store in self._stores():
+                if name in store and store[name].shape != theta.shape:
+                    raise ValueError(
+                        f"{self!r}.step: parameter {name!r} has shape {theta.shape}, but "
+                        f"this optimiser's state for it has shape {store[name].shape}; "
+                        f"use one optimiser per model"
+                    )
+        self.t += 1
+        for name, theta in params.items():
+            g = grads["d" + name]
+            if self.weight_decay and name.startswith("W"):
                 g = g + self.weight_decay * theta
             self._update(name, theta, g)
 
-    def _state(self, store, name, theta):
+    def _stores(self):
+        """The dicts of per-parameter state (velocities, averages)."""
+        return ()
+
+    @staticmethod
+    def _state(store, name, theta):
         """The buffer ``store[name]``, zeros like ``theta`` the first time."""
         if name not in store:
             store[name] = np.zeros_like(theta)
-        elif store[name].shape != theta.shape:
-            raise ValueError(
-                f"{self!r}.step: parameter {name!r} has shape {theta.shape}, but this "
-                f"optimiser's state for it has shape {store[name].shape}; use one "
-                f"optimiser per model"
-            )
         return store[name]
 
     def __repr__(self):
@@ -169,10 +185,13 @@ class SGD(Optimizer):
         self.weight_decay = _check(weight_decay, "SGD: weight_decay", 0.0)
         self.velocity = {}
 
+    def _stores(self):
+        return (self.velocity,)
+
     def _update(self, name, theta, g):
         if self.momentum:
             if name in self.velocity:
-                v = self._state(self.velocity, name, theta)
+                v = self.velocity[name]
                 v *= self.momentum
                 v += g
             else:  # PyTorch: the buffer starts as a copy of the first gradient
@@ -233,11 +252,14 @@ class RMSprop(Optimizer):
         self.eps = _check(eps, "RMSprop: eps", 0.0, low_open=True)
         self.square_avg = {}
 
+    def _stores(self):
+        return (self.square_avg,)
+
     def _update(self, name, theta, g):
         s = self._state(self.square_avg, name, theta)
         s *= self.alpha
-        s += (1 - self.alpha) * g * g
-        theta -= self.lr * g / (np.sqrt(s) + self.eps)
+        s += (1 - self.alpha) * (g * g)
+        theta -= self.lr * (g / (np.sqrt(s) + self.eps))
 
 
 class Adam(Optimizer):
@@ -306,13 +328,17 @@ class Adam(Optimizer):
         self.weight_decay = _check(weight_decay, "Adam: weight_decay", 0.0)
         self.m, self.v = {}, {}
 
+    def _stores(self):
+        return (self.m, self.v)
+
     def _update(self, name, theta, g):
         m = self._state(self.m, name, theta)
         v = self._state(self.v, name, theta)
         m *= self.beta1
         m += (1 - self.beta1) * g
         v *= self.beta2
-        v += (1 - self.beta2) * g * g
+        v += (1 - self.beta2) * (g * g)
         correction1 = 1 - self.beta1**self.t
         correction2 = 1 - self.beta2**self.t
-        theta -= (self.lr / correction1) * m / (np.sqrt(v) / math.sqrt(correction2) + self.eps)
+        denom = np.sqrt(v) / math.sqrt(correction2) + self.eps
+        theta -= (self.lr / correction1) * (m / denom)

@@ -237,7 +237,8 @@ class _Tracker:
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
                 raise TypeError(
-                    f"training: validation must be a pair (X_val, Y_val), got {describe(validation)}"
+                    f"training: validation must be a pair (X_val, Y_val), "
+                    f"got {describe(validation)}"
                 )
             self.data = _check_data(*validation, what="validation")
         if patience is not None:

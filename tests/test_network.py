@@ -197,6 +197,20 @@ def test_predict_needs_a_classifier_output():
     model = MLP([2, 1], ["tanh"])
     with pytest.raises(ValueError, match="MLP.predict needs a sigmoid or softmax output layer, this network ends in tanh"):
         model.predict(X)
+    with pytest.raises(ValueError, match="this network ends in identity"):
+        MLP([2, 1], ["identity"]).predict(X)  # one linear output: a regression, not logits
+
+
+def test_predict_and_accuracy_read_an_identity_output_as_logits():
+    logits = MLP([2, 5, 3], ["tanh", "identity"], seed=3)
+    probs = MLP([2, 5, 3], ["tanh", "softmax"], seed=3)
+    X3 = np.random.default_rng(0).standard_normal((2, 50))
+    labels = probs.predict(X3)
+    np.testing.assert_array_equal(logits.predict(X3), labels)
+    assert len(np.unique(labels)) == 3  # all three classes occur, so the check means something
+    Y3 = np.eye(3)[:, [0, 1, 2, 1, 0] * 10]
+    assert logits.accuracy(X3, Y3) == probs.accuracy(X3, Y3)
+    assert logits.accuracy(X3, Y3.argmax(axis=0, keepdims=True)) == probs.accuracy(X3, Y3)
 
 
 def test_constructor_errors():

@@ -276,3 +276,16 @@ def test_against_torch_when_installed():
         opt.step(model)
         for name, p in model.parameters().items():
             np.testing.assert_allclose(p, params[name].detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("opt", [SGD(0.1, momentum=0.9), RMSprop(), Adam()])
+def test_a_failed_step_changes_nothing(opt):
+    model = Scalars(1.0, 1.0)
+    model.grads = {"dW1": np.array([[1.0]]), "db1": np.array([[1.0]])}
+    opt.step(model)
+    before = (model.W.copy(), model.b.copy(), opt.t)
+    model.b = np.zeros((2, 1))  # b1 changed shape: its state no longer fits
+    model.grads = {"dW1": np.array([[1.0]]), "db1": np.ones((2, 1))}
+    with pytest.raises(ValueError, match="use one optimiser per model"):
+        opt.step(model)
+    assert (model.W[0, 0], opt.t) == (before[0][0, 0], before[2])  # W1 was not updated either
