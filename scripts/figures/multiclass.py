@@ -42,8 +42,7 @@ def draw_regions(ax, model, X, labels, k):
     fg = matplotlib.rcParams["text.color"]
     g = np.linspace(-1.2, 1.2, 201)
     g0, g1 = np.meshgrid(g, g)
-    Z = model.forward(np.vstack([g0.ravel(), g1.ravel()]))
-    regions = Z.argmax(axis=0).reshape(g0.shape)
+    regions = model.predict(np.vstack([g0.ravel(), g1.ravel()])).reshape(g0.shape)
     colours = [style(c)["color"] for c in range(k)]
     ax.contourf(g0, g1, regions, levels=np.arange(k + 1) - 0.5, colors=colours, alpha=0.22,
                 rasterized=True)

@@ -62,7 +62,7 @@ def path(optimizer, start=START, steps=STEPS):
 
 
 def spiral_history(optimizer, steps=SPIRAL_STEPS):
-    """Training cost per step of the spiral classifier of the multiclass page."""
+    """J of the multiclass page's spiral classifier before each step and after the last."""
     X, Y = datasets.spiral(m=300, k=3, noise=0.2, seed=0)
     model = MLP([2, 32, 3], ["relu", "identity"], seed=0)
     history = []
@@ -70,7 +70,7 @@ def spiral_history(optimizer, steps=SPIRAL_STEPS):
         history.append(model.loss(X, Y, "softmax_cross_entropy"))
         model.backward(Y, "softmax_cross_entropy")
         optimizer.step(model)
-    return history
+    return history + [model.loss(X, Y, "softmax_cross_entropy")]
 
 
 @figure("optimisers/paths", size=(6.4, 3.4))
