@@ -20,13 +20,14 @@ import yaml
 from mkdocs.utils import yaml_load
 
 import nnlib
-from nnlib import activations, datasets, gradcheck, network, training
+from nnlib import activations, datasets, gradcheck, losses, network, optimizers, training
 from scripts.site_check import PAGE_BUDGET, ROOT, is_foreign, page_weight, third_party_loads
 from tests.browser import follow, listen, open_for_instant_navigation, wait_for_math
 
 NOTEBOOKS = {
     "first-network": "Train your first network",
     "activation-explorer": "Activation function explorer",
+    "multiclass": "Multiclass classification",
 }
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)
 
@@ -122,6 +123,42 @@ def test_activation_explorer_page_shows_what_nnlib_computes(site):
     assert gap == pytest.approx(exact, rel=0.01)
     assert "TypeError: relu got unknown parameter(s) alpha" in text
     assert float(re.search(r"largest \|S - finite differences\|: (\S+)", text).group(1)) < 1e-9
+
+
+def test_multiclass_page_shows_what_nnlib_computes(site):
+    text = outputs_text(page_html(site, "multiclass"))
+    X, Y = datasets.spiral(m=300, k=3, noise=0.2, seed=0)
+    X_test, Y_test = datasets.spiral(m=300, k=3, noise=0.2, seed=1)
+    assert "X: (2, 300)   Y: (3, 300)" in text and "examples per class: [100 100 100]" in text
+    assert "parameters: 195" in text  # 32*2 + 32 + 3*32 + 3
+
+    def trained(optimizer):
+        model = network.MLP([2, 32, 3], ["relu", "identity"], seed=0)
+        history = []
+        for _ in range(1000):
+            history.append(model.loss(X, Y, "softmax_cross_entropy"))
+            model.backward(Y, "softmax_cross_entropy")
+            optimizer.step(model)
+        return model, history
+
+    model, history = trained(optimizers.Adam(lr=0.01))
+    _, history_sgd = trained(optimizers.SGD(lr=0.1, momentum=0.9))
+    # the loss by hand (logsumexp) agrees with nnlib's, and starts near log k
+    J0 = losses.softmax_cross_entropy(network.MLP([2, 32, 3], ["relu", "identity"],
+                                                  seed=0).forward(X), Y)
+    assert f"J by hand: {J0:.6f}" in text and f"J (nnlib): {J0:.6f}" in text
+    assert "loss from the logits: 2000.0" in text
+    assert "dZ[2] = (softmax(Z[2]) - Y) / m: True" in text
+    overall = float(re.search(r"overall\s+relative error (\S+)", text).group(1))
+    assert overall < 1e-7
+    assert f"Adam:               J = {history[0]:.4f} at the start, {history[-1]:.4f}" in text
+    assert f"SGD, momentum 0.9:  J = {history_sgd[0]:.4f} at the start, {history_sgd[-1]:.4f}" in text
+    test_accuracy = np.mean(model.forward(X_test).argmax(axis=0) == Y_test.argmax(axis=0))
+    assert f"test accuracy:     {test_accuracy:.3f}" in text and test_accuracy >= 0.95
+    rows = re.search(r"\[\[(\s*\d+\s+\d+\s+\d+)\]\s*\[(.*?)\]\s*\[(.*?)\]\]", text)
+    confusion = np.array([row.split() for row in rows.groups()], dtype=int)
+    assert confusion.sum() == 300 and np.trace(confusion) == round(test_accuracy * 300)
+    assert "False" not in text
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

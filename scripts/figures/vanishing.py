@@ -19,8 +19,6 @@ from scripts.style import style
 HIDDEN = ("sigmoid", "tanh", "relu")
 LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 DEPTH, WIDTH, SEED = 15, 32, 0
-INITS = ("small", "xavier", "he")
-INIT_TITLES = {"small": "small (std 0.01)", "xavier": "xavier", "he": "he"}
 
 
 @functools.cache
@@ -69,25 +67,3 @@ def gradient_norms(fig):
         ax.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1])
         ax.minorticks_off()
     ax_w.legend(loc="lower right")
-
-
-@figure("vanishing/init", size=(7.2, 5.2))
-def initialisations(fig):
-    """Forward std of Z[l] and backward ‖dZ[l]‖ under three initialisations.
-
-    The forward row shows the hidden layers only: the output layer has one
-    unit, so its std is over examples alone and not comparable.
-    """
-    axes = fig.subplots(2, len(INITS), sharex=True, sharey="row")
-    for col, init in enumerate(INITS):
-        layer_plot(axes[0, col], init, "Z std", hidden_only=True)
-        layer_plot(axes[1, col], init, "dZ")
-        axes[0, col].set_title(INIT_TITLES[init])
-    fig.supxlabel("layer l", fontsize=10)
-    axes[0, 0].set_ylabel("std of Z[l] (forward)")
-    axes[1, 0].set_ylabel("‖dZ[l]‖ (backward)")
-    for row in axes:
-        row[0].set_yticks([1e-20, 1e-10, 1])
-        row[0].set_ylim(1e-24, 10)
-        row[0].minorticks_off()
-    axes[0, 1].legend(loc="lower left", fontsize=8)
