@@ -17,7 +17,7 @@ import numpy as np
 
 from nnlib import datasets
 from nnlib.network import MLP
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 # The page's XOR network (Goodfellow, Bengio & Courville, Deep Learning, 6.1).

@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from nnlib.network import MLP
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 WIDTH, DEPTH, EXAMPLES = 100, 20, 500

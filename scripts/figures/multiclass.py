@@ -14,7 +14,7 @@ import numpy as np
 from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.optimizers import Adam
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 SPIRAL = {"m": 300, "k": 3, "noise": 0.2, "seed": 0}

@@ -14,7 +14,7 @@ import numpy as np
 from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.optimizers import SGD, Adam, RMSprop
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.style import style
 
 START, STEPS = (-4.0, 1.5), 40

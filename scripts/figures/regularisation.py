@@ -15,7 +15,7 @@ from nnlib import datasets
 from nnlib.network import MLP
 from nnlib.optimizers import Adam
 from nnlib.training import gradient_descent
-from scripts.figure import figure
+from scripts.figure_registry import figure
 from scripts.figures.forward import draw_decision_boundary
 from scripts.style import style
 
