@@ -14,7 +14,7 @@ import pytest
 
 from nnlib import datasets
 from scripts.figures import depth, initialisation, multiclass, optimisers, regularisation
-from tests.conftest import ROOT
+from scripts.site_check import ROOT
 
 
 def page(name):
