@@ -439,10 +439,12 @@ def _run(sizes, activations, m, seed=4):
     net.forward(X)
     dA = {}
     for l, layer in enumerate(net.layers, start=1):
-        def backward(*args, _layer_backward=layer.backward, _l=l, **kwargs):
-            dA[_l - 1] = _layer_backward(*args, **kwargs)
-            return dA[_l - 1]
-        layer.backward = backward
+        # MLP.backward calls each layer's backward, or its unchecked twin _backward.
+        for method in ("backward", "_backward"):
+            def backward(*args, _layer_backward=getattr(layer, method), _l=l, **kwargs):
+                dA[_l - 1] = _layer_backward(*args, **kwargs)
+                return dA[_l - 1]
+            setattr(layer, method, backward)
     net.backward(Y)
     return net, X, Y, dA
 
