@@ -217,6 +217,19 @@ def _exp_neg_abs(z, scale=1.0):
         return np.exp(e, out=e)
 
 
+def _sigmoid(x):
+    r"""$\sigma(x) = 1 / (1 + e^{-x})$, a new array, within a few ulps (no cancellation).
+
+    Where $e^{-x}$ overflows, $\sigma(x)$ is 0 (it is below 1e-308 there), and where it
+    rounds to 0, $\sigma(x)$ is 1: both right, so neither raises a signal.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.negative(x)
+        np.exp(out, out=out)
+        out += 1
+        return np.divide(1, out, out=out)
+
+
 _LOG1P_EXP_IS_X = 37.0
 r"""Past this, $\log(1 + e^x)$ is $x$ itself in float64 ($e^{-x}$ is under half an ulp of $x$)."""
 
@@ -619,7 +632,7 @@ def silu(z):
     array([0.07232949, 0.5       , 1.09078425])
     """
     zc = np.maximum(z, -800)  # silu(-inf) = -0, not -inf * 0 (past -800 it is -0 anyway)
-    s = special.expit(zc)
+    s = _sigmoid(zc)
     s *= zc
     return s
 
@@ -627,7 +640,7 @@ def silu(z):
 @silu.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)  # keeps -inf * 0 out
-    s = special.expit(zc)
+    s = _sigmoid(zc)
     d = 1 - s  # sigma(-z): its rounding error is absolute, and 1 + ... absorbs it
     d *= zc
     d += 1
@@ -689,12 +702,7 @@ def softplus(z, beta=1.0, threshold=20.0):
 @softplus.derivative_of
 def _(z, beta=1.0, threshold=20.0):
     bz, linear = _softplus_parts(z, beta, threshold)
-    # e^{-beta z} may overflow to inf (sigma is 0) or round to 0: both right, no signal.
-    with np.errstate(over="ignore", under="ignore"):
-        d = np.negative(bz)
-        np.exp(d, out=d)
-        d += 1
-        np.divide(1, d, out=d)  # sigma(beta z), within a few ulps: no cancellation
+    d = _sigmoid(bz)
     return np.maximum(d, linear, out=d)  # 1 on the linear branch; NaN stays NaN
 
 
@@ -749,7 +757,7 @@ def _(z):
     # sech^2 = 1 - tanh^2: its rounding error is absolute, and tanh(sp) + ... absorbs it.
     d = t * t
     np.subtract(1, d, out=d)
-    d *= special.expit(zc)
+    d *= _sigmoid(zc)
     d *= zc
     d += t
     return _near_root(z, d, _MISH_ROOT, _MISH_SERIES)
@@ -847,11 +855,11 @@ def hardswish(z):
     >>> hardswish.derivative(np.array([-4.0, -3.0, 0.0, 3.0, 4.0]))
     array([ 0. , -0.5,  0.5,  1.5,  1. ])
     """
-    zc = np.clip(z, -3, 3)  # the clip avoids -inf * 0 and overflow in z^2
-    out = zc + 3
-    out *= zc
-    out /= 6
-    return np.where(z > 3, z, out)
+    out = z + 3
+    np.clip(out, 0, 6, out=out)
+    out /= 6  # ReLU6(z + 3) / 6: exactly 1 past z = 3, so the product is z there
+    out *= np.maximum(z, -3)  # not -inf * 0 at -inf
+    return out
 
 
 @hardswish.derivative_of
