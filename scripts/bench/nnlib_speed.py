@@ -13,21 +13,25 @@ checked to give the same gradients and loss before anything is timed.
 values against its textbook expression (``1 - np.tanh(z)**2``, ``s * (1 - s)``,
 ...), never against the call nnlib itself makes; checked to agree first.
 
-Each timing is the best of 3 back-to-back runs, and a row's ratio is the
-median over interleaved rounds. A row whose per-round ratios spread too widely
-(the machine was busy) is shown but not judged. NumPy's BLAS keeps its default
-threads: the ratio is what a reader's notebook sees.
+Each timing is the best of 3 back-to-back runs, in CPU seconds of this process
+(``time.process_time``: on a shared machine, other processes disturb it far less
+than wall time, and for NumPy's single-threaded loops it is the wall time of an
+idle machine), and a row's ratio is the median over interleaved rounds. A row
+whose per-round ratios spread too widely (the machine was busy) is shown but not
+judged. NumPy's BLAS keeps its default threads, on both sides.
 """
 
 import math
 import statistics
+import time
 
 import numpy as np
 from scipy import special
 
 from nnlib import activations, training
 from nnlib.network import MLP
-from scripts.bench.common import Row, interleave, wall
+from scripts.bench.common import Row, interleave
+from scripts.bench.common import wall as _wall
 
 TRAINING = (
     ([2, 8, 1], ["tanh", "sigmoid"], 200),
@@ -126,6 +130,11 @@ def accuracy_note(ours, theirs, z):
               for x, t, m in zip(SPECIAL, textbook, mine)
               if not (t == m or (np.isnan(t) and np.isnan(m)))]
     return "; ".join(notes) or "same values"
+
+
+def wall(fn, *args, repeat=1):
+    """CPU seconds ``fn(*args)`` takes, the best of ``repeat`` runs (see the module docstring)."""
+    return _wall(fn, *args, repeat=repeat, clock=time.process_time)
 
 
 def _activation_name(name):
