@@ -410,7 +410,7 @@ def leaky_relu(z, alpha=0.01):
 @leaky_relu.derivative_of
 def _(z, alpha=0.01):
     real_number(alpha, "leaky_relu: alpha")
-    return _where_nan(z, np.where(z > 0, 1.0, alpha))
+    return _where_nan(z, np.where(z > 0, 1.0, float(alpha)))  # float64, whatever alpha is
 
 
 # --- ELU and SELU ------------------------------------------------------------
