@@ -280,7 +280,7 @@ def ratio_row(measure, times, target, note=""):
                note=f"{text}; {note}" if note else text)
 
 
-def _repeats(seconds_per_call, at_least=0.01):
+def _repeats(seconds_per_call, at_least=0.05):
     """How many calls make one timed run of at least ``at_least`` seconds."""
     return max(1, math.ceil(at_least / max(seconds_per_call, 1e-9)))
 
