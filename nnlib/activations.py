@@ -231,14 +231,31 @@ def _exp_neg_abs(z, scale=1.0):
         return np.exp(e, out=e)
 
 
+def _sigmoid(x):
+    r"""$\sigma(x) = 1 / (1 + e^{-x})$, a new array, within a few ulps (no cancellation).
+
+    Where $e^{-x}$ overflows, $\sigma(x)$ is 0 (it is below 1e-308 there), and where it
+    rounds to 0, $\sigma(x)$ is 1: both right, so neither raises a signal.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.negative(x)
+        np.exp(out, out=out)
+        out += 1
+        return np.divide(1, out, out=out)
+
+
+_LOG1P_EXP_IS_X = 37.0
+r"""Past this, $\log(1 + e^x)$ is $x$ itself in float64 ($e^{-x}$ is under half an ulp of $x$)."""
+
+
 def _log1p_exp(x):
-    r"""$\log(1 + e^x) = \max(x, 0) + \log(1 + e^{-|x|})$, a new array: no overflow,
-    full precision where $e^x$ is tiny, exactly 0 (without a signal) where it rounds to 0."""
-    out = _exp_neg_abs(x)
+    r"""$\log(1 + e^{\min(x, 37)})$, a new array: softplus of $x$ up to 37 (to a few
+    ulps; exactly 0, without a signal, where $e^x$ rounds to 0), and 37 past it, where
+    softplus is $x$ itself and the callers take $x$."""
+    out = np.minimum(x, _LOG1P_EXP_IS_X)
     with np.errstate(under="ignore"):
-        np.log1p(out, out=out)
-    out += np.maximum(x, 0)
-    return out
+        np.exp(out, out=out)
+        return np.log1p(out, out=out)
 
 
 _EXP_IS_ZERO = math.log(np.finfo(np.float64).smallest_subnormal) - 1
@@ -407,7 +424,7 @@ def leaky_relu(z, alpha=0.01):
 @leaky_relu.derivative_of
 def _(z, alpha=0.01):
     real_number(alpha, "leaky_relu: alpha")
-    return _where_nan(z, np.where(z > 0, 1.0, alpha))
+    return _where_nan(z, np.where(z > 0, 1.0, float(alpha)))  # float64, whatever alpha is
 
 
 # --- ELU and SELU ------------------------------------------------------------
@@ -628,14 +645,16 @@ def silu(z):
     >>> silu.derivative(np.array([-1.0, 0.0, 2.0]))
     array([0.07232949, 0.5       , 1.09078425])
     """
-    s = special.expit(z, out=np.empty_like(z))
-    return np.multiply(s, z, out=s, where=z > -np.inf)  # silu(-inf) = 0, not -inf * 0
+    zc = np.maximum(z, -800)  # silu(-inf) = -0, not -inf * 0 (past -800 it is -0 anyway)
+    s = _sigmoid(zc)
+    s *= zc
+    return s
 
 
 @silu.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)  # keeps -inf * 0 out
-    s = special.expit(zc)
+    s = _sigmoid(zc)
     d = 1 - s  # sigma(-z): its rounding error is absolute, and 1 + ... absorbs it
     d *= zc
     d += 1
@@ -654,8 +673,9 @@ def _softplus_parts(z, beta, threshold):
         raise ValueError("softplus: beta must be nonzero, got 0")
     # beta * z may overflow to +-inf; both branches below handle that exactly.
     with np.errstate(over="ignore"):
-        bz = beta * z
-    return bz, bz > threshold
+        bz = z if beta == 1 else beta * z
+    # Past beta z = 37 the log branch is z itself to float64: the same as the linear one.
+    return bz, bz > min(threshold, _LOG1P_EXP_IS_X)
 
 
 @activation
@@ -673,9 +693,9 @@ def softplus(z, beta=1.0, threshold=20.0):
     The linear branch is PyTorch's shortcut: the two branches differ by less
     than $e^{-20}/\beta$, so softplus has a tiny jump at
     $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
-    log branch. That branch is computed as
-    $\max(\beta z, 0) + \log(1 + e^{-|\beta z|})$ (with ``log1p``), which never
-    overflows and keeps full precision where $e^{\beta z}$ is tiny. ``beta`` must be nonzero.
+    log branch. That branch is computed as $\log(1 + e^{\beta z})$ with ``log1p``,
+    which keeps full precision where $e^{\beta z}$ is tiny; past $\beta z = 37$ it is
+    $z$ itself to float64, so $e^{\beta z}$ never overflows. ``beta`` must be nonzero.
 
     Examples
     --------
@@ -690,16 +710,14 @@ def softplus(z, beta=1.0, threshold=20.0):
     out = _log1p_exp(bz)
     if beta != 1:
         out /= beta
-    np.copyto(out, z, where=linear)
-    return out
+    return np.where(linear, z, out)
 
 
 @softplus.derivative_of
 def _(z, beta=1.0, threshold=20.0):
     bz, linear = _softplus_parts(z, beta, threshold)
-    d = special.expit(bz)
-    np.copyto(d, 1.0, where=linear)
-    return d
+    d = _sigmoid(bz)
+    return np.maximum(d, linear, out=d)  # 1 on the linear branch; NaN stays NaN
 
 
 # --- Mish --------------------------------------------------------------------
@@ -723,8 +741,9 @@ def mish(z):
       \operatorname{mish}'(z) = \tanh\bigl(\operatorname{sp}(z)\bigr)
         + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
 
-    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as
-    $\max(z, 0) + \log(1 + e^{-|z|})$ (no overflow), and the derivative's
+    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as $\log(1 + e^z)$ with
+    ``log1p`` up to $z = 37$, past which $\tanh(\operatorname{sp}(z))$ is exactly 1
+    (no overflow), and the derivative's
     $\operatorname{sech}^2 t = 1 - \tanh^2 t$ at $t = \operatorname{sp}(z)$, whose small absolute error vanishes
     next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
@@ -737,22 +756,22 @@ def mish(z):
     >>> mish.derivative(np.array([-1.0, 0.0, 1.0]))
     array([0.05921676, 0.6       , 1.04903622])
     """
-    zc = np.clip(z, -800, 800)  # past |z| = 800, tanh(sp(z)) is exactly 0 or 1
+    zc = np.maximum(z, -800)  # past -800 mish is -0; keeps -inf * 0 out
     out = _log1p_exp(zc)
-    np.tanh(out, out=out)
+    np.tanh(out, out=out)  # exactly 1 past z = 37: out is z there, inf included
     out *= zc
-    np.copyto(out, z, where=z > 800)
     return out
 
 
 @mish.derivative_of
 def _(z):
     zc = np.clip(z, -800, 800)
-    t = np.tanh(_log1p_exp(zc))
+    t = _log1p_exp(zc)
+    np.tanh(t, out=t)
     # sech^2 = 1 - tanh^2: its rounding error is absolute, and tanh(sp) + ... absorbs it.
     d = t * t
     np.subtract(1, d, out=d)
-    d *= special.expit(zc)
+    d *= _sigmoid(zc)
     d *= zc
     d += t
     return _near_root(z, d, _MISH_ROOT, _MISH_SERIES)
@@ -850,11 +869,10 @@ def hardswish(z):
     >>> hardswish.derivative(np.array([-4.0, -3.0, 0.0, 3.0, 4.0]))
     array([ 0. , -0.5,  0.5,  1.5,  1. ])
     """
-    zc = np.clip(z, -3, 3)  # the clip avoids -inf * 0 and overflow in z^2
-    out = zc + 3
-    out *= zc
-    out /= 6
-    np.copyto(out, z, where=z > 3)
+    out = z + 3
+    np.clip(out, 0, 6, out=out)
+    out /= 6  # ReLU6(z + 3) / 6: exactly 1 past z = 3, so the product is z there
+    out *= np.maximum(z, -3)  # not -inf * 0 at -inf
     return out
 
 

@@ -231,7 +231,10 @@ class Dense:
         self.dZ = dZ
         self.dW = dZ @ self.A_prev.T
         self.db = dZ.sum(axis=1, keepdims=True)
-        return self.W.T @ dZ if dA_prev else None
+        if not dA_prev:
+            return None
+        # One unit: W^T dZ is an outer product, the same numbers by broadcasting, faster.
+        return self.W.T * dZ if self.n_out == 1 else self.W.T @ dZ
 
     def _gradient_array(self, grad, what):
         grad = as_float_array(grad, f"{self}.backward: {what}")

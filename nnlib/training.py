@@ -307,7 +307,7 @@ def _check_data(X, Y, what="training"):
             f"{what}: X and Y must be 2-D with one column per example and the "
             f"same number of columns, got X {X.shape} and Y {Y.shape}"
         )
-    return X, Y
+    return X, Y.astype(np.float64, copy=False)  # the losses compute in float64
 
 
 def _positive_real(value, what):

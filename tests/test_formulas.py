@@ -427,6 +427,14 @@ def test_loss_formula_matches_nnlib(entry):
 # --- layers and networks ---------------------------------------------------------------
 
 
+def _recording(backward, dA, key):
+    """``backward``, storing what it returns in ``dA[key]``."""
+    def wrapper(*args, **kwargs):
+        dA[key] = backward(*args, **kwargs)
+        return dA[key]
+    return wrapper
+
+
 def _run(sizes, activations, m, seed=4):
     """An MLP after forward and backward (sigmoid output, binary cross-entropy) on random
     data, with the dA^{[l]} each layer's backward returned."""
@@ -441,10 +449,7 @@ def _run(sizes, activations, m, seed=4):
     for l, layer in enumerate(net.layers, start=1):
         # MLP.backward calls each layer's backward, or its unchecked twin _backward.
         for method in ("backward", "_backward"):
-            def backward(*args, _layer_backward=getattr(layer, method), _l=l, **kwargs):
-                dA[_l - 1] = _layer_backward(*args, **kwargs)
-                return dA[_l - 1]
-            setattr(layer, method, backward)
+            setattr(layer, method, _recording(getattr(layer, method), dA, l - 1))
     net.backward(Y)
     return net, X, Y, dA
 

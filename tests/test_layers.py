@@ -117,6 +117,13 @@ def test_backward_is_dA_times_the_derivative_at_Z(name):
     np.testing.assert_array_equal(layer.dZ, dA * activations.get(name).derivative(layer.Z))
 
 
+def test_backward_of_one_unit_is_the_same_outer_product():
+    layer = Dense(3, 1, "sigmoid", seed=0)
+    layer.forward(np.random.default_rng(2).standard_normal((3, 5)))
+    dZ = np.random.default_rng(3).standard_normal((1, 5))
+    np.testing.assert_array_equal(layer.backward(dZ=dZ), layer.W.T @ dZ)
+
+
 def test_gradients_are_exact_for_a_linear_objective():
     # J = sum(C * Z) has dJ/dW = C @ A_prev.T exactly; pass dZ = C
     layer = Dense(2, 3, "sigmoid", seed=0)

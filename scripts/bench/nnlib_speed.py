@@ -13,21 +13,25 @@ checked to give the same gradients and loss before anything is timed.
 values against its textbook expression (``1 - np.tanh(z)**2``, ``s * (1 - s)``,
 ...), never against the call nnlib itself makes; checked to agree first.
 
-Each timing is the best of 3 back-to-back runs, and a row's ratio is the
-median over interleaved rounds. A row whose per-round ratios spread too widely
-(the machine was busy) is shown but not judged. NumPy's BLAS keeps its default
-threads: the ratio is what a reader's notebook sees.
+Each timing is the best of 3 back-to-back runs, in CPU seconds of this process
+(``time.process_time``: on a shared machine, other processes disturb it far less
+than wall time, and for NumPy's single-threaded loops it is the wall time of an
+idle machine), and a row's ratio is the median over interleaved rounds. A row
+whose per-round ratios spread too widely (the machine was busy) is shown but not
+judged. NumPy's BLAS keeps its default threads, on both sides.
 """
 
 import math
 import statistics
+import time
 
 import numpy as np
 from scipy import special
 
 from nnlib import activations, training
 from nnlib.network import MLP
-from scripts.bench.common import Row, interleave, wall
+from scripts.bench.common import Row, interleave
+from scripts.bench.common import wall as _wall
 
 TRAINING = (
     ([2, 8, 1], ["tanh", "sigmoid"], 200),
@@ -101,6 +105,8 @@ loses digits (``1 - tanh(z)**2`` is 0 past |z| = 19) or drops a NaN."""
 
 EXPLAINED = {
     ("identity", "derivative"): (2.5, "np.ones_like never reads z; nnlib reads it for NaN"),
+    ("softsign", "value"): (3.0, "nnlib is monotone for huge |z| and gives +-1 at +-inf"),
+    ("softplus", "value"): (2.0, "nnlib is z itself past z = 20, as PyTorch, and never inf"),
 }
 """Rows with their own target, and why: what the extra time buys is measured in the row."""
 
@@ -125,6 +131,11 @@ def accuracy_note(ours, theirs, z):
               for x, t, m in zip(SPECIAL, textbook, mine)
               if not (t == m or (np.isnan(t) and np.isnan(m)))]
     return "; ".join(notes) or "same values"
+
+
+def wall(fn, *args, repeat=1):
+    """CPU seconds ``fn(*args)`` takes, the best of ``repeat`` runs (see the module docstring)."""
+    return _wall(fn, *args, repeat=repeat, clock=time.process_time)
 
 
 def _activation_name(name):
@@ -269,7 +280,7 @@ def ratio_row(measure, times, target, note=""):
                note=f"{text}; {note}" if note else text)
 
 
-def _repeats(seconds_per_call, at_least=0.01):
+def _repeats(seconds_per_call, at_least=0.05):
     """How many calls make one timed run of at least ``at_least`` seconds."""
     return max(1, math.ceil(at_least / max(seconds_per_call, 1e-9)))
 
@@ -293,16 +304,21 @@ def training_rows(quick=False):
 
         times = interleave({"nnlib": lambda: wall(ours, repeat=3),
                             "textbook": lambda: wall(theirs, repeat=3)},
-                           3 if quick else 40, budget=None if quick else 4, min_rounds=3)
+                           3 if quick else 40, budget=None if quick else 5,
+                           min_rounds=3 if quick else 9)
         rows.append(ratio_row(f"training step {sizes}, m = {m} / textbook", times,
                               STEP_TARGET, f"{n} steps a run"))
 
+        def our_epochs(model=model, X=X, Y=Y, n=n, loss=loss):
+            training.gradient_descent(model, X, Y, learning_rate=LEARNING_RATE, epochs=n, loss=loss)
+
+        def their_epochs(params=params, X=X, Y=Y, hidden=hidden, output=output, n=n):
+            textbook_epochs(params, X, Y, hidden, output, n)
+
         times = interleave(
-            {"nnlib": lambda: wall(lambda: training.gradient_descent(
-                model, X, Y, learning_rate=LEARNING_RATE, epochs=n, loss=loss), repeat=3),
-             "textbook": lambda: wall(textbook_epochs, params, X, Y, hidden, output, n,
-                                      repeat=3)},
-            3 if quick else 40, budget=None if quick else 4, min_rounds=3)
+            {"nnlib": lambda: wall(our_epochs, repeat=3),
+             "textbook": lambda: wall(their_epochs, repeat=3)},
+            3 if quick else 40, budget=None if quick else 5, min_rounds=3 if quick else 9)
         rows.append(ratio_row(f"gradient_descent {sizes}, m = {m} / notebook loop", times,
                               STEP_TARGET, f"{n} epochs a run"))
     return rows
