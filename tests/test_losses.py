@@ -225,8 +225,10 @@ def test_mse_properties(A, data):
     linear = float(np.sum(mse.derivative(A, Y) * V))
     zero = np.zeros_like(A)
     scale = mse(A, Y) + mse(V, zero) + float(np.sum(np.abs(mse.derivative(A, Y) * V)))
-    # Rounding A + V - Y costs up to eps (|A| + |V| + |Y|) per entry, doubled by the square.
-    rounding = 8 * np.finfo(float).eps * np.mean(np.abs(A + V - Y) * (abs(A) + abs(V) + abs(Y)))
+    # Rounding A + V - Y moves each residual r by up to d = 2 eps (|A| + |V| + |Y|), so its
+    # square by up to 2 |r| d + d^2 (d^2 matters where r rounds to 0: V tiny next to A).
+    d = 2 * np.finfo(float).eps * (abs(A) + abs(V) + abs(Y))
+    rounding = 4 * np.mean(2 * np.abs(A + V - Y) * d + d**2)
     assert abs(mse(A + V, Y) - (mse(A, Y) + linear + mse(V, zero))) <= (
         1e-12 * scale + rounding + 1e-300)
 
