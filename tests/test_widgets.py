@@ -509,7 +509,9 @@ def test_instant_navigation_mounts_widgets_and_leaves_none_behind(browser, site_
         assert page.evaluate(mounted, index) == 1
         go("forward-propagation/")
         page.wait_for_function(f"async () => ({mounted})('{index}').then(n => n === 0)")
-        # The palette observer went with the widget: a switch draws nothing.
+        # The palette observer went with the widget: a switch draws nothing. (Two frames
+        # first, so a frame requested before the swap has run and its measure is cleared.)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         page.evaluate("() => performance.clearMeasures('nn-widget-draw')")
         switch_scheme(page, "slate" if len(counts) % 2 == 0 else "default")
         page.wait_for_timeout(100)
