@@ -15,8 +15,9 @@ tests/formula_tex.py and README.md). Each marked name is checked here:
   Jacobian's ``S_{jr} = \partial s_j / \partial z_r = ...`` with ``s_j`` taken from
   the page's own definition (any index letters; k is the number of classes).
 - a loss: ``J = ...`` and ``\partial J / \partial a^{(i)}_j = ...`` (``a^{(i)}`` for one
-  output unit), sums expanded for A and Y of several shapes, with m examples, k (or
-  n^{[L]}) rows and N = n^{[L]} m entries, against nnlib.losses.
+  output unit; ``z^{(i)}_j`` for a loss of the logits, softmax_cross_entropy), sums expanded
+  for A (or Z) and Y of several shapes, with m examples, k (or n^{[L]}) rows and
+  N = n^{[L]} m entries, against nnlib.losses.
 - the first display formula of every activation's and loss's docstring (the API
   reference shows it) is checked the same way, without a marker.
 - ``nnlib.network.MLP.forward``/``.backward``: every equation between matrices
@@ -345,19 +346,30 @@ def _loss_data():
         Z = rng.normal(scale=2, size=(k, m))
         A = np.exp(Z) / np.exp(Z).sum(axis=0)
         ce.append((A, np.eye(k)[rng.integers(0, k, m)].T))
-    return {"binary_cross_entropy": bce, "mse": mse, "cross_entropy": ce}
+    logits = [(rng.normal(scale=2, size=(k, m)), np.eye(k)[rng.integers(0, k, m)].T)
+              for k, m in ((2, 5), (3, 4))]
+    far = np.array([[1000.0, 0.0, 2.0], [0.0, 0.0, 1.0], [-1000.0, 700.0, 0.0]])
+    logits.append((far, np.eye(3)[[2, 0, 1]].T))  # logits far apart: a loss of 2000
+    return {"binary_cross_entropy": bce, "mse": mse, "cross_entropy": ce,
+            "softmax_cross_entropy": logits}
 
 
 _DERIVATIVE_LHS = re.compile(r"\\frac\{\\partial J\}\{\\partial (?P<entry>.+)\}")
 _ENTRY_INDICES = [  # (example, row) index letters of an entry a^{(i)}_j, a_j^{(i)}, a^{(i)}
-    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))"),
-    re.compile(r"a_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))\^\{\((?P<ex>[a-z])\)\}"),
-    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}"),
+    r"{x}\^\{{\((?P<ex>[a-z])\)\}}_(?:\{{(?P<row>[a-z])\}}|(?P<row1>[a-z]))",
+    r"{x}_(?:\{{(?P<row>[a-z])\}}|(?P<row1>[a-z]))\^\{{\((?P<ex>[a-z])\)\}}",
+    r"{x}\^\{{\((?P<ex>[a-z])\)\}}",
 ]
 
 
-def _loss_lhs(lhs, derivative):
-    """For ``J``: []; for ``\\partial J / \\partial a^{(i)}_j``: [row, example] symbols."""
+def _input_letter(loss):
+    """The letter of the loss's first argument on a page: ``a`` for A, ``z`` for logits Z."""
+    return loss.input.lower()
+
+
+def _loss_lhs(lhs, derivative, x="a"):
+    """For ``J``: []; for ``\\partial J / \\partial a^{(i)}_j`` (``x`` the input's letter, a or
+    z): [row, example] symbols."""
     lhs = lhs.strip()
     if not derivative:
         return [] if lhs == "J" else None
@@ -365,7 +377,7 @@ def _loss_lhs(lhs, derivative):
     if not m:
         return None
     for pattern in _ENTRY_INDICES:
-        e = pattern.fullmatch(m["entry"].strip())
+        e = re.fullmatch(pattern.format(x=x), m["entry"].strip())
         if e:
             row = e.groupdict().get("row") or e.groupdict().get("row1")
             return [sp.Symbol(row) if row else sp.Integer(1), sp.Symbol(e["ex"])]
@@ -394,15 +406,16 @@ LOSSES = _entries("losses")
 def test_loss_formula_matches_nnlib(entry):
     block, target = entry
     loss = losses.LOSSES[target.name]
+    letter = _input_letter(loss)
     clause = _defining_clause(
-        block, target, lambda lhs: _loss_lhs(lhs, target.derivative) is not None
+        block, target, lambda lhs: _loss_lhs(lhs, target.derivative, letter) is not None
     )
-    free = _loss_lhs(clause.lhs, target.derivative)
+    free = _loss_lhs(clause.lhs, target.derivative, letter)
     names = {"m", "N", "k", "L", *(v.name for v in free if isinstance(v, sp.Symbol))}
     for tex in clause.rhs:
         side = parse(tex, names)
         one_row = all(x.indices[0] == 1 for x in side.atoms(sp.Indexed) if x.base.label.name
-                      in "ay") and not (free and isinstance(free[0], sp.Symbol))
+                      in (letter, "y")) and not (free and isinstance(free[0], sp.Symbol))
         data = [(A, Y) for A, Y in _loss_data()[target.name] if not (one_row and len(A) > 1)]
         if not data:  # a^{(i)} is for one output unit, and this loss has several
             _fail(block, tex, f"names one output unit, but {target.name} has several")
@@ -410,7 +423,7 @@ def test_loss_formula_matches_nnlib(entry):
             n, m = A.shape
             sizes = {sp.Symbol("m"): m, sp.Symbol("N"): n * m, sp.Symbol("k"): n,
                      sp.IndexedBase("n_layer")[sp.Symbol("L")]: n}
-            arrays = {"a": A, "y": Y}
+            arrays = {letter: A, "y": Y}
             if target.derivative:
                 want = np.array([[
                     _indexed_value(side.subs(dict(zip(free, (r, c)))), arrays, sizes)
@@ -586,6 +599,8 @@ MUTATIONS = [  # (marked name, the page's TeX, a wrong version)
     ("nnlib.activations.softmax.derivative", r"\delta_{jr} - s_r", r"\delta_{jr} + s_r"),
     ("nnlib.losses.mse.derivative", r"\frac{2}{N}", r"\frac{1}{N}"),
     ("nnlib.losses.cross_entropy", r"a^{(i)}_{c^{(i)}}", r"a^{(i)}_{1}"),
+    ("nnlib.losses.softmax_cross_entropy", r"- z^{(i)}_{c^{(i)}}", r"+ z^{(i)}_{c^{(i)}}"),
+    ("nnlib.losses.softmax_cross_entropy.derivative", r"- y^{(i)}_j", r"- 2 y^{(i)}_j"),
     ("nnlib.network.MLP.backward", r"W^{[2]\top} dZ^{[2]}", r"W^{[2]} dZ^{[2]}"),
     ("nnlib.network.MLP.backward", r"\frac{1}{m}\bigl(A^{[2]} - Y\bigr)",
      r"\bigl(A^{[2]} - Y\bigr)"),
