@@ -261,15 +261,16 @@ class Dropout:
     draws a fresh mask $D$ of independent Bernoulli variables, each 1 with
     probability $1 - p$, and scales the kept units by $1/(1 - p)$:
 
-    $$A_{out} = \frac{D \odot A}{1 - p}, \qquad
-      \mathbb{E}[A_{out}] = A,$$
+    $$\tilde{A} = \frac{D \odot A}{1 - p}, \qquad
+      \mathbb{E}[\tilde{A}] = A,$$
 
     so the expected input to the next layer is the same as without dropout
     and nothing needs rescaling at test time. In evaluation mode
     ([`eval`][nnlib.layers.Dropout.eval]) it is the identity. ``backward``
     sends the gradient back through the same mask:
 
-    $$dA = \frac{D \odot dA_{out}}{1 - p}.$$
+    $$dA = \frac{D \odot d\tilde{A}}{1 - p}, \qquad
+      d\tilde{A} = \partial J / \partial \tilde{A}.$$
 
     Dropout has no parameters. To use it inside an
     [`MLP`][nnlib.network.MLP], pass ``dropout=p`` to the MLP, which puts a
@@ -349,10 +350,11 @@ class Dropout:
             return np.where(self.mask, A / (1 - self.p), A.dtype.type(0))
 
     def backward(self, dA):
-        r"""$D \odot dA / (1 - p)$ through the mask of the last ``forward``.
+        r"""$D \odot d\tilde{A} / (1 - p)$ through the mask of the last ``forward``.
 
-        ``dA`` is $\partial J / \partial A_{out}$, the shape of the last
-        forward's input; returns $\partial J / \partial A$. After a forward
+        The argument ``dA`` is $d\tilde{A} = \partial J / \partial \tilde{A}$, the
+        gradient at this layer's output, of the shape of the last forward's
+        input; returns $dA = \partial J / \partial A$. After a forward
         in evaluation mode it returns ``dA`` unchanged.
         """
         if self._shape is None:

@@ -369,22 +369,24 @@ def _check_one_hot(name, Z, Y):
 def softmax_cross_entropy(Z, Y):
     r"""Cross-entropy of a softmax, computed from the logits $Z$ (classes on rows).
 
-    For one example with logits $z \in \mathbb{R}^k$ and true class $c$
-    (``Y`` one-hot),
+    With $z^{(i)}$ the logits of example $i$ (column $i$ of ``Z``) and
+    $c^{(i)}$ its true class (the row of the 1 in column $i$ of ``Y``),
 
-    $$\mathcal{L} = -\log \operatorname{softmax}(z)_c
-      = \operatorname{logsumexp}(z) - z_c
-      = \log \sum_{i=1}^{k} e^{z_i} - z_c,$$
+    $$J = \frac{1}{m} \sum_{i=1}^{m} \Bigl(\log\Bigl(\sum_{j=1}^{k} e^{z^{(i)}_j}\Bigr)
+      - z^{(i)}_{c^{(i)}}\Bigr), \qquad
+      \frac{\partial J}{\partial z^{(i)}_j} = \frac{1}{m} \Bigl(\frac{e^{z^{(i)}_j}}
+      {\sum_{r=1}^{k} e^{z^{(i)}_r}} - y^{(i)}_j\Bigr).$$
 
-    and $J$ is the mean of $\mathcal{L}$ over the $m$ columns. The gradient
-    is the fused one, with no softmax Jacobian and no division by a
-    probability:
+    For one example, dropping the $(i)$, the loss is
+    $\mathcal{L} = -\log \operatorname{softmax}(z)_c = \operatorname{logsumexp}(z) - z_c$,
+    and the gradient is the fused one, with no softmax Jacobian and no
+    division by a probability:
 
     $$\frac{\partial J}{\partial Z} = \frac{\operatorname{softmax}(Z) - Y}{m}.$$
 
-    Nothing is clipped. With $M = \max_i z_i$ reached at row $r$,
+    Nothing is clipped. With $z_{\max} = \max_j z_j$ reached at row $r$,
 
-    $$\mathcal{L} = (M - z_c) + \log\Bigl(1 + \sum_{i \ne r} e^{z_i - M}\Bigr),$$
+    $$\mathcal{L} = (z_{\max} - z_c) + \log\Bigl(1 + \sum_{j \ne r} e^{z_j - z_{\max}}\Bigr),$$
 
     two non-negative terms, every exponent $\le 0$ and the small sum kept by
     ``log1p``; so the loss is accurate to a few rounding errors for any

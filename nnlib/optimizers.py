@@ -12,7 +12,7 @@ and ``torch.optim.Adam`` with the same arguments (and their other arguments
 at PyTorch's defaults). Below, $\theta$ is one parameter, $g_t$ its gradient
 at step $t = 1, 2, \dots$ and $\alpha$ the learning rate ``lr``.
 
-Weight decay (an L2 penalty $\frac{\lambda}{2} \lVert W \rVert^2$ added to
+Weight decay (an L2 penalty $\frac{\lambda}{2} \lVert W \rVert_F^2$ added to
 $J$) adds $\lambda W$ to the gradient of every weight, the parameters whose
 name starts with ``"W"``, and never to a bias.
 
@@ -130,13 +130,13 @@ class SGD(Optimizer):
 
     $$g_t \leftarrow g_t + \lambda\, \theta_{t-1};$$
 
-    then with momentum $\mu > 0$ the velocity starts as the first gradient
+    then with momentum $\beta > 0$ the velocity starts as the first gradient
     and accumulates the later ones,
 
-    $$v_1 = g_1, \qquad v_t = \mu\, v_{t-1} + g_t, \qquad
+    $$v_1 = g_1, \qquad v_t = \beta\, v_{t-1} + g_t, \qquad
       \theta_t = \theta_{t-1} - \alpha\, v_t,$$
 
-    and with $\mu = 0$ the step is plain gradient descent,
+    and with $\beta = 0$ the step is plain gradient descent,
     $\theta_t = \theta_{t-1} - \alpha\, g_t$.
 
     Parameters
@@ -144,7 +144,7 @@ class SGD(Optimizer):
     lr : float
         The learning rate $\alpha \ge 0$.
     momentum : float, default 0.0
-        $\mu$ in $[0, 1)$.
+        $\beta$ in $[0, 1)$.
     weight_decay : float, default 0.0
         $\lambda \ge 0$, applied to the weights (names starting with "W").
 
@@ -205,10 +205,10 @@ class RMSprop(Optimizer):
 
     As ``torch.optim.RMSprop(params, lr, alpha, eps)`` (not centred, no
     momentum, no weight decay). The running average starts at zero and
-    $\epsilon$ is added after the square root:
+    $\varepsilon$ is added after the square root:
 
     $$s_0 = 0, \qquad s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2, \qquad
-      \theta_t = \theta_{t-1} - \alpha\, \frac{g_t}{\sqrt{s_t} + \epsilon}$$
+      \theta_t = \theta_{t-1} - \alpha\, \frac{g_t}{\sqrt{s_t} + \varepsilon}$$
 
     with $\rho$ = ``alpha``, all operations elementwise.
 
@@ -219,7 +219,7 @@ class RMSprop(Optimizer):
     alpha : float, default 0.99
         The smoothing constant $\rho$ in $[0, 1)$.
     eps : float, default 1e-8
-        $\epsilon > 0$.
+        $\varepsilon > 0$.
 
     Attributes
     ----------
@@ -270,17 +270,17 @@ class Adam(Optimizer):
     only) $g_t \leftarrow g_t + \lambda\, \theta_{t-1}$; then, with both
     averages starting at zero,
 
-    $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad
-      v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2,$$
+    $$v_t = \beta_1 v_{t-1} + (1 - \beta_1)\, g_t, \qquad
+      s_t = \beta_2 s_{t-1} + (1 - \beta_2)\, g_t^2,$$
 
-    $$\hat m_t = \frac{m_t}{1 - \beta_1^t}, \qquad
-      \hat v_t = \frac{v_t}{1 - \beta_2^t}, \qquad
-      \theta_t = \theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.$$
+    $$\hat v_t = \frac{v_t}{1 - \beta_1^t}, \qquad
+      \hat s_t = \frac{s_t}{1 - \beta_2^t}, \qquad
+      \theta_t = \theta_{t-1} - \alpha\, \frac{\hat v_t}{\sqrt{\hat s_t} + \varepsilon}.$$
 
     The bias corrections undo the pull of the zero start: at $t = 1$,
-    $\hat m_1 = g_1$ and $\hat v_1 = g_1^2$, so the first step is
-    $\alpha\, g_1 / (|g_1| + \epsilon)$, about $\alpha$ per parameter.
-    $\epsilon$ is added to $\sqrt{\hat v_t}$, after the correction, as in
+    $\hat v_1 = g_1$ and $\hat s_1 = g_1^2$, so the first step is
+    $\alpha\, g_1 / (|g_1| + \varepsilon)$, about $\alpha$ per parameter.
+    $\varepsilon$ is added to $\sqrt{\hat s_t}$, after the correction, as in
     PyTorch.
 
     Parameters
@@ -288,16 +288,18 @@ class Adam(Optimizer):
     lr : float, default 0.001
         The learning rate $\alpha \ge 0$.
     beta1, beta2 : float, default 0.9 and 0.999
-        Decay rates of the two averages, in $[0, 1)$.
+        $\beta_1$ and $\beta_2$, the decay rates of the two averages, in $[0, 1)$.
     eps : float, default 1e-8
-        $\epsilon > 0$.
+        $\varepsilon > 0$.
     weight_decay : float, default 0.0
         $\lambda \ge 0$, applied to the weights (names starting with "W").
 
     Attributes
     ----------
     m, v : dict of ndarray
-        $m_t$ and $v_t$ for every parameter name, created at the first step.
+        The two averages for every parameter name, created at the first
+        step: ``m`` holds $v_t$ (the first moment) and ``v`` holds $s_t$
+        (the second); the attribute names are those of Kingma and Ba's paper.
     t : int
         The number of steps taken so far: the $t$ of the bias corrections.
 

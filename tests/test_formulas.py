@@ -15,18 +15,26 @@ tests/formula_tex.py and README.md). Each marked name is checked here:
   Jacobian's ``S_{jr} = \partial s_j / \partial z_r = ...`` with ``s_j`` taken from
   the page's own definition (any index letters; k is the number of classes).
 - a loss: ``J = ...`` and ``\partial J / \partial a^{(i)}_j = ...`` (``a^{(i)}`` for one
-  output unit), sums expanded for A and Y of several shapes, with m examples, k (or
-  n^{[L]}) rows and N = n^{[L]} m entries, against nnlib.losses.
+  output unit; ``z^{(i)}_j`` for a loss of the logits, softmax_cross_entropy), sums expanded
+  for A (or Z) and Y of several shapes, with m examples, k (or n^{[L]}) rows and
+  N = n^{[L]} m entries, against nnlib.losses.
 - the first display formula of every activation's and loss's docstring (the API
   reference shows it) is checked the same way, without a marker.
+- an optimiser (``nnlib.optimizers.SGD``, ``RMSprop``, ``Adam``): the update rules
+  (``v_t = ...``, ``s_t = ...``, ``\hat v_t = ...``, ``\theta_t = ...``, with starts such as
+  ``v_0 = 0`` or ``v_1 = g_1``) iterated from the page's TeX over six steps of given
+  gradients (entries from 1e-3 to 100), against the optimiser's ``step`` on the same
+  gradients, at two settings of its hyperparameters (``\alpha`` is ``lr``, ``\beta``
+  ``momentum``, ``\rho`` RMSprop's ``alpha``, ``\beta_1``/``\beta_2`` ``beta1``/``beta2``,
+  ``\varepsilon`` ``eps``); marker keywords fix some, ``SGD(momentum=0.0)``.
 - ``nnlib.network.MLP.forward``/``.backward``: every equation between matrices
   (``Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}``, ``dW^{[2]} = dZ^{[2]} A^{[1]\top}``, ...)
   is evaluated with the values of a random MLP (random biases, sigmoid output,
   binary cross-entropy) and compared with what nnlib stored or returned; an ``l``
   in a layer index means every layer of a deeper network.
 
-A marked formula that cannot be read fails; so does a registry entry without
-exactly one marked definition on the site.
+A marked formula that cannot be read fails; so does a registry entry (an activation, a loss,
+an optimiser) without exactly one marked definition on the site.
 """
 
 import ast
@@ -41,7 +49,7 @@ import pytest
 import sympy as sp
 
 from nnlib import activations as act
-from nnlib import losses
+from nnlib import losses, optimizers
 from nnlib.network import MLP
 from tests.formula_tex import (
     Block,
@@ -345,19 +353,30 @@ def _loss_data():
         Z = rng.normal(scale=2, size=(k, m))
         A = np.exp(Z) / np.exp(Z).sum(axis=0)
         ce.append((A, np.eye(k)[rng.integers(0, k, m)].T))
-    return {"binary_cross_entropy": bce, "mse": mse, "cross_entropy": ce}
+    logits = [(rng.normal(scale=2, size=(k, m)), np.eye(k)[rng.integers(0, k, m)].T)
+              for k, m in ((2, 5), (3, 4))]
+    far = np.array([[1000.0, 0.0, 2.0], [0.0, 0.0, 1.0], [-1000.0, 700.0, 0.0]])
+    logits.append((far, np.eye(3)[[2, 0, 1]].T))  # logits far apart: a loss of 2000
+    return {"binary_cross_entropy": bce, "mse": mse, "cross_entropy": ce,
+            "softmax_cross_entropy": logits}
 
 
 _DERIVATIVE_LHS = re.compile(r"\\frac\{\\partial J\}\{\\partial (?P<entry>.+)\}")
 _ENTRY_INDICES = [  # (example, row) index letters of an entry a^{(i)}_j, a_j^{(i)}, a^{(i)}
-    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))"),
-    re.compile(r"a_(?:\{(?P<row>[a-z])\}|(?P<row1>[a-z]))\^\{\((?P<ex>[a-z])\)\}"),
-    re.compile(r"a\^\{\((?P<ex>[a-z])\)\}"),
+    r"{x}\^\{{\((?P<ex>[a-z])\)\}}_(?:\{{(?P<row>[a-z])\}}|(?P<row1>[a-z]))",
+    r"{x}_(?:\{{(?P<row>[a-z])\}}|(?P<row1>[a-z]))\^\{{\((?P<ex>[a-z])\)\}}",
+    r"{x}\^\{{\((?P<ex>[a-z])\)\}}",
 ]
 
 
-def _loss_lhs(lhs, derivative):
-    """For ``J``: []; for ``\\partial J / \\partial a^{(i)}_j``: [row, example] symbols."""
+def _input_letter(loss):
+    """The letter of the loss's first argument on a page: ``a`` for A, ``z`` for logits Z."""
+    return loss.input.lower()
+
+
+def _loss_lhs(lhs, derivative, x="a"):
+    """For ``J``: []; for ``\\partial J / \\partial a^{(i)}_j`` (``x`` the input's letter, a or
+    z): [row, example] symbols."""
     lhs = lhs.strip()
     if not derivative:
         return [] if lhs == "J" else None
@@ -365,7 +384,7 @@ def _loss_lhs(lhs, derivative):
     if not m:
         return None
     for pattern in _ENTRY_INDICES:
-        e = pattern.fullmatch(m["entry"].strip())
+        e = re.fullmatch(pattern.format(x=x), m["entry"].strip())
         if e:
             row = e.groupdict().get("row") or e.groupdict().get("row1")
             return [sp.Symbol(row) if row else sp.Integer(1), sp.Symbol(e["ex"])]
@@ -394,15 +413,16 @@ LOSSES = _entries("losses")
 def test_loss_formula_matches_nnlib(entry):
     block, target = entry
     loss = losses.LOSSES[target.name]
+    letter = _input_letter(loss)
     clause = _defining_clause(
-        block, target, lambda lhs: _loss_lhs(lhs, target.derivative) is not None
+        block, target, lambda lhs: _loss_lhs(lhs, target.derivative, letter) is not None
     )
-    free = _loss_lhs(clause.lhs, target.derivative)
+    free = _loss_lhs(clause.lhs, target.derivative, letter)
     names = {"m", "N", "k", "L", *(v.name for v in free if isinstance(v, sp.Symbol))}
     for tex in clause.rhs:
         side = parse(tex, names)
         one_row = all(x.indices[0] == 1 for x in side.atoms(sp.Indexed) if x.base.label.name
-                      in "ay") and not (free and isinstance(free[0], sp.Symbol))
+                      in (letter, "y")) and not (free and isinstance(free[0], sp.Symbol))
         data = [(A, Y) for A, Y in _loss_data()[target.name] if not (one_row and len(A) > 1)]
         if not data:  # a^{(i)} is for one output unit, and this loss has several
             _fail(block, tex, f"names one output unit, but {target.name} has several")
@@ -410,7 +430,7 @@ def test_loss_formula_matches_nnlib(entry):
             n, m = A.shape
             sizes = {sp.Symbol("m"): m, sp.Symbol("N"): n * m, sp.Symbol("k"): n,
                      sp.IndexedBase("n_layer")[sp.Symbol("L")]: n}
-            arrays = {"a": A, "y": Y}
+            arrays = {letter: A, "y": Y}
             if target.derivative:
                 want = np.array([[
                     _indexed_value(side.subs(dict(zip(free, (r, c)))), arrays, sizes)
@@ -524,6 +544,132 @@ def test_layer_equations_match_nnlib(entry):
                            f"found {sorted(checked)}")
 
 
+# --- optimisers ----------------------------------------------------------------------
+
+# theta_t, v_{t-1}, \hat s_t, g_1, v_0: a quantity at a step (t, t-1, or the first steps).
+_AT_STEP = re.compile(r"(?<![\\a-zA-Z])(?P<hat>\\hat\s*)?(?:\{(?P<braced>\\theta|[gvs])\}|(?P<name>\\theta|[gvs]))"
+                      r"_(?P<step>\{\s*t\s*-\s*1\s*\}|t|0|1)")
+
+
+def _key(m):
+    """(hat, name, step) of an ``_AT_STEP`` match: (False, "v", "t-1") for v_{t-1}."""
+    return (bool(m["hat"]), (m["braced"] or m["name"]).lstrip("\\"),
+            re.sub(r"[{}\s]", "", m["step"]))
+_PLACEHOLDERS = "ABCFGHKMPQRUVWXZ"  # one capital letter per quantity, for SymPy's parser
+OPTIMIZER_PARAMS = {  # page symbol -> nnlib argument, and the values tried
+    "SGD": ({"alpha": "lr", "beta": "momentum"},
+            [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.5, "momentum": 0.3}]),
+    "RMSprop": ({"alpha": "lr", "rho": "alpha", "varepsilon": "eps"},
+                [{"lr": 0.01, "alpha": 0.99, "eps": 1e-8}, {"lr": 0.3, "alpha": 0.5, "eps": 0.5}]),
+    "Adam": ({"alpha": "lr", "beta_{1}": "beta1", "beta_{2}": "beta2", "varepsilon": "eps"},
+             [{"lr": 0.3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+              {"lr": 0.01, "beta1": 0.5, "beta2": 0.8, "eps": 0.1}]),
+}
+
+
+def _step_quantities(tex, names):
+    """``tex`` with every quantity at a step replaced by a placeholder letter; ``names`` maps
+    (hat, name, step) to the letters given so far, and grows."""
+    def repl(m):
+        key = _key(m)
+        if key not in names:
+            names[key] = _PLACEHOLDERS[len(names)]
+        return f" {names[key]} "
+    return _AT_STEP.sub(repl, tex)
+
+
+def _update_rules(block, params):
+    """{(hat, name, step): SymPy expression}: the block's equations, read from its TeX."""
+    names, rules = {}, {}
+    variables = [*params, "t"]
+    for clause in clauses(block.tex):
+        lhs = _AT_STEP.fullmatch(clause.lhs.strip())
+        if not lhs:
+            continue
+        tex = clause.rhs[-1]  # in a chain v_0 = s_0 = 0 the last side is every one's value
+        side = parse(_step_quantities(tex, names), [*variables, *_PLACEHOLDERS])
+        tex = f"{clause.lhs} = {' = '.join(clause.rhs)}"
+        rules[_key(lhs)] = (side, tex)
+        for text in clause.rhs[:-1]:
+            if (other := _AT_STEP.fullmatch(text.strip())):
+                rules[_key(other)] = (side, tex)
+    letters = {sp.Symbol(letter): key for key, letter in names.items()}
+    return rules, letters
+
+
+class _Parameter:
+    """A model with one parameter array whose gradients are given in advance."""
+
+    def __init__(self, theta, gradients):
+        self.W, self._gradients = theta.copy(), iter(gradients)
+
+    def parameters(self):
+        return {"W": self.W}
+
+    def gradients(self):
+        return {"dW": next(self._gradients)}
+
+
+OPTIMIZERS = _entries("optimizers")
+
+
+@pytest.mark.parametrize("entry", OPTIMIZERS, ids=_id)
+def test_optimizer_formula_matches_nnlib(entry):
+    """The page's update rules, iterated from its own TeX over six steps of given gradients,
+    against nnlib's optimiser on the same gradients (entries of very different sizes)."""
+    block, target = entry
+    symbols_to_args, tried = OPTIMIZER_PARAMS[target.name]
+    rules, letters = _update_rules(block, symbols_to_args)
+    if (False, "theta", "t") not in rules:
+        raise FormulaError(f"{block}: expected an update rule theta_t = ... for {target}")
+    rng = np.random.default_rng(3)
+    theta0 = rng.normal(size=(1, 4))
+    grads = [rng.normal(size=(1, 4)) * [1e-3, 0.1, 1.0, 100.0] for _ in range(6)]
+    for args in tried:
+        args = {**args, **target.kwargs}
+        optimizer = getattr(optimizers, target.name)(**args)
+        model = _Parameter(theta0, grads)
+        state = {(False, "theta", "0"): theta0}
+        state.update({k: np.full_like(theta0, float(side)) for k, (side, _) in rules.items()
+                      if k[2] == "0"})
+        for t, g in enumerate(grads, 1):
+            optimizer.step(model)
+            now = {(False, "g", "t"): g, (False, "g", "1"): grads[0]}
+            for key, (side, tex) in rules.items():
+                if key[2] == "0" or key in now:
+                    continue
+                if key[2] == "1" and t != 1:
+                    continue
+                if key[2] == "t" and t == 1 and (*key[:2], "1") in rules:
+                    now[key] = now[(*key[:2], "1")]
+                    continue
+                values = {}
+                for letter, (hat, name, step) in letters.items():
+                    source = state if step in ("t-1", "0") else now
+                    found = source.get((hat, name, "t" if step == "t-1" else step))
+                    if step == "t-1" and t == 1:
+                        found = state.get((hat, name, "0"))
+                    if found is not None:
+                        values[letter] = found
+                missing = side.free_symbols & set(letters) - set(values)
+                if missing:
+                    raise FormulaError(f"{block}: {tex} uses {[letters[x] for x in missing]} "
+                                       f"before the page defines it")
+                subs = {sp.Symbol(p): args[a] for p, a in symbols_to_args.items() if a in args}
+                f = sp.lambdify([sp.Symbol("t"), *values], side.subs(subs), modules="numpy")
+                now[key if key[2] != "1" else (*key[:2], "t")] = f(t, *values.values())
+                if key[2] == "1":
+                    now[key] = now[(*key[:2], "t")]
+            state = {**{k: v for k, v in now.items()}, **{k: v for k, v in state.items()
+                                                           if k[2] == "0"}}
+            got = model.W
+            want = now[(False, "theta", "t")]
+            if not np.allclose(got, want, rtol=RTOL, atol=1e-15):
+                _fail(block, "; ".join(dict.fromkeys(tex for _, tex in rules.values())),
+                      f"with {args}, after step {t} the page gives {np.asarray(want).tolist()}, "
+                      f"nnlib's {target.key} gives {got.tolist()}")
+
+
 # --- docstrings ----------------------------------------------------------------------
 
 
@@ -563,6 +709,7 @@ def test_every_activation_and_loss_has_exactly_one_marked_definition():
     keys = [t.key for b in _blocks() for t in map(Target, b.names) if not t.kwargs]
     wanted = [f"nnlib.activations.{n}{d}" for n in act.ACTIVATIONS for d in ("", ".derivative")]
     wanted += [f"nnlib.losses.{n}{d}" for n in losses.LOSSES for d in ("", ".derivative")]
+    wanted += [f"nnlib.optimizers.{n}" for n in optimizers.__all__ if n != "Optimizer"]
     counts = {key: keys.count(key) for key in wanted}
     wrong = {key: n for key, n in counts.items() if n != 1}
     assert not wrong, f"marked definitions per object (each needs exactly one): {wrong}"
@@ -574,7 +721,8 @@ def test_every_marked_name_is_an_nnlib_object():
     for block in _blocks():
         for target in map(Target, block.names):
             known = {"activations": act.ACTIVATIONS, "losses": losses.LOSSES,
-                     "network": {"MLP.forward", "MLP.backward"}}.get(target.module, {})
+                     "network": {"MLP.forward", "MLP.backward"},
+                     "optimizers": set(OPTIMIZER_PARAMS)}.get(target.module, {})
             assert target.name in known, (
                 f"{block}: {target} is not an activation, a loss or MLP.forward/backward"
             )
@@ -591,7 +739,14 @@ MUTATIONS = [  # (marked name, the page's TeX, a wrong version)
     ("nnlib.activations.softmax.derivative", r"\delta_{jr} - s_r", r"\delta_{jr} + s_r"),
     ("nnlib.losses.mse.derivative", r"\frac{2}{N}", r"\frac{1}{N}"),
     ("nnlib.losses.cross_entropy", r"a^{(i)}_{c^{(i)}}", r"a^{(i)}_{1}"),
+    ("nnlib.losses.softmax_cross_entropy", r"- z^{(i)}_{c^{(i)}}", r"+ z^{(i)}_{c^{(i)}}"),
+    ("nnlib.losses.softmax_cross_entropy.derivative", r"- y^{(i)}_j", r"- 2 y^{(i)}_j"),
     ("nnlib.network.MLP.backward", r"W^{[2]\top} dZ^{[2]}", r"W^{[2]} dZ^{[2]}"),
+    ("nnlib.optimizers.SGD", r"v_1 = g_1", r"v_1 = 0"),  # PyTorch's buffer starts at g_1
+    ("nnlib.optimizers.SGD", r"\beta\, v_{t-1} + g_t", r"\beta\, v_{t-1} + (1 - \beta)\, g_t"),
+    ("nnlib.optimizers.RMSprop", r"\sqrt{s_t} + \varepsilon", r"\sqrt{s_t + \varepsilon}"),
+    ("nnlib.optimizers.Adam", r"\frac{v_t}{1 - \beta_1^t}", r"v_t"),  # no bias correction
+    ("nnlib.optimizers.Adam", r"\sqrt{\hat s_t} + \varepsilon", r"\sqrt{\hat s_t + \varepsilon}"),
     ("nnlib.network.MLP.backward", r"\frac{1}{m}\bigl(A^{[2]} - Y\bigr)",
      r"\bigl(A^{[2]} - Y\bigr)"),
     ("nnlib.network.MLP.forward", r"W^{[l]} A^{[l-1]} + b^{[l]}", r"W^{[l]} A^{[l-1]} - b^{[l]}"),
@@ -599,7 +754,8 @@ MUTATIONS = [  # (marked name, the page's TeX, a wrong version)
 CHECKS = {"activations": "test_activation_formula_matches_nnlib",
           "softmax": "test_softmax_formula_matches_nnlib",
           "losses": "test_loss_formula_matches_nnlib",
-          "network": "test_layer_equations_match_nnlib"}
+          "network": "test_layer_equations_match_nnlib",
+          "optimizers": "test_optimizer_formula_matches_nnlib"}
 
 
 @pytest.mark.parametrize("name, right, wrong", MUTATIONS, ids=lambda v: str(v)[:40])

@@ -20,13 +20,13 @@ from scripts.style import style
 START, STEPS = (-4.0, 1.5), 40
 BOWL_OPTIMISERS = {
     "gradient descent, α = 0.18": lambda: SGD(lr=0.18),
-    "momentum, α = 0.05, μ = 0.8": lambda: SGD(lr=0.05, momentum=0.8),
+    "momentum, α = 0.05, β = 0.8": lambda: SGD(lr=0.05, momentum=0.8),
     "RMSprop, α = 0.1": lambda: RMSprop(lr=0.1),
     "Adam, α = 0.3": lambda: Adam(lr=0.3),
 }
 SPIRAL_OPTIMISERS = {
     "gradient descent, α = 0.5": lambda: SGD(lr=0.5),
-    "momentum, α = 0.05, μ = 0.9": lambda: SGD(lr=0.05, momentum=0.9),
+    "momentum, α = 0.05, β = 0.9": lambda: SGD(lr=0.05, momentum=0.9),
     "RMSprop, α = 0.01": lambda: RMSprop(lr=0.01),
     "Adam, α = 0.01": lambda: Adam(lr=0.01),
 }
