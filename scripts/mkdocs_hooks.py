@@ -1,11 +1,13 @@
-"""MkDocs hook: build the figures, then serve them and MathJax from the site itself.
+"""MkDocs hook: build the figures and typeset the math, and serve both from the site itself.
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
-rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
-process each build, and nothing is written into ``docs/``.
+rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
+process each build, the math by ``scripts.math_render`` (reloaded each build),
+and nothing is written into ``docs/``.
 """
 
 import hashlib
+import importlib
 import os
 import shutil
 import subprocess
@@ -19,15 +21,23 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import notebook_pages  # noqa: E402
+from scripts import math_render, notebook_pages  # noqa: E402
 FIGURES = ROOT / ".cache" / "figures"
-MATHJAX_SITE_DIR = "assets/mathjax"
-# What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
-MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
-                 "ui", "a11y", "sre")
+MATH_SITE_DIR = "assets/math"  # the stylesheet (mkdocs.yml's extra_css) and its fonts
+MATH_CSS = f"{MATH_SITE_DIR}/mathjax.css"
+typesetter = None  # this build's math_render.Typesetter
 
 
 def on_config(config):
+    global typesetter
+    if typesetter is not None:
+        typesetter.close()
+    importlib.reload(math_render)  # mkdocs serve: edits to it count from the next build
+    typesetter = math_render.Typesetter()
+    return _key_notebooks_on_nnlib(config)
+
+
+def _key_notebooks_on_nnlib(config):
     """Key mkdocs-jupyter's cache on nnlib's source as well as the notebook's.
 
     Its own key hashes only the notebook, so a change to nnlib would leave
@@ -81,12 +91,8 @@ def on_pre_build(config):
 def on_files(files, config):
     for svg in sorted(FIGURES.rglob("*.svg")):
         _add(files, config, f"figures/{svg.relative_to(FIGURES).as_posix()}", svg)
-    es5 = _mathjax_es5()
-    for part in MATHJAX_PARTS:
-        paths = [es5 / part] if (es5 / part).is_file() else sorted((es5 / part).rglob("*"))
-        for path in paths:
-            if path.is_file():
-                _add(files, config, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}", path)
+    for font in sorted(math_render.FONTS.glob("*.woff2")):
+        _add(files, config, f"{MATH_SITE_DIR}/{math_render.FONT_URL}/{font.name}", font)
     return files
 
 
@@ -94,14 +100,32 @@ def _add(files, config, uri, path):
     files.append(File.generated(config, uri, abs_src_path=str(path)))
 
 
-def _mathjax_es5():
-    """MathJax 3's ``es5/`` folder, as shipped by the django-static-mathjax wheel."""
-    import mathjax  # the package only carries files; importing it is cheap
-
-    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-
-
 def on_page_content(html, page, config, files):
-    if page.file.src_uri.endswith(".ipynb"):
-        return notebook_pages.clean(html, page, config)
-    return html
+    notebook = page.file.src_uri.endswith(".ipynb")
+    if notebook:
+        html = notebook_pages.clean(html, page, config)
+    try:
+        return typesetter.page(html, page.file.src_uri, notebook=notebook)
+    except math_render.MathError as error:
+        raise PluginError(str(error)) from None
+
+
+def on_env(env, config, files):
+    """The math stylesheet, once every page is typeset (static files are copied after this)."""
+    try:
+        css = typesetter.stylesheet()
+    except math_render.MathError as error:
+        raise PluginError(str(error)) from None
+    files.append(File.generated(config, MATH_CSS, content=css))
+    return env
+
+
+def on_post_build(config):
+    print(f"INFO    -  math: {len(typesetter.usage)} formulas, {typesetter.typeset} typeset "
+          f"(the rest cached) in {typesetter.seconds:.1f} s", flush=True)
+    typesetter.close()
+
+
+def on_build_error(error):
+    if typesetter is not None:
+        typesetter.close()
