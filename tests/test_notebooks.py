@@ -2,7 +2,7 @@
 
 Notebooks are committed without outputs and executed by mkdocs-jupyter at build
 time, so the pages must show what nnlib computes today; a failing cell must fail
-the build; notebook math must be typeset by the site's own MathJax; and no page
+the build; notebook math must be typeset when the site is built; and no page
 may load anything from another host.
 """
 
@@ -242,7 +242,7 @@ NOTEBOOK_MATH = """() => {
     errors: document.querySelectorAll('mjx-merror').length,
     raw: (text.match(/\\$|\\\\[a-zA-Z]+|\\^\\{|_\\{/g) || []),
     fonts: [...document.fonts]
-      .filter(f => f.family.startsWith('MJXTEX') && f.status === 'loaded').length,
+      .filter(f => f.family.startsWith('MJX-') && f.status === 'loaded').length,
     promptWidth: getComputedStyle(document.querySelector('.jupyter-wrapper'))
       .getPropertyValue('--jp-cell-prompt-width').trim(),
     brokenImages: [...document.querySelectorAll('.jupyter-wrapper img')]

@@ -1,15 +1,17 @@
 """Page weight: what a reader downloads, gzip-compressed (level 6, as a typical server sends it).
 
 A page's own weight is its HTML plus the images it references (both variants of a light/dark
-figure: the browser fetches the hidden one too), as ``scripts.bench.reader.page_weight``
-defines it for ``make bench``. The theme's CSS and JavaScript, MathJax and its fonts are shared
-and cached after the first page: tests/test_browser.py measures a first visit, all of it, in
-Chromium (``first_visit`` below) and prints that table too. Run with ``-s`` to see the tables.
+figure), as ``scripts.bench.reader.page_weight`` defines it for ``make bench``: an upper bound,
+since figures below the fold load lazily (and a hidden lazy variant not at all). The theme's CSS
+and JavaScript, the math stylesheet and its fonts are shared and cached after the first page:
+tests/test_browser.py measures a first visit, all of it, in Chromium (``first_visit`` below) and
+prints that table too. Run with ``-s`` to see the tables.
 """
 
+import re
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from scripts.bench.reader import gzip_size, page_weight
 from tests.conftest import site_pages
@@ -37,6 +39,20 @@ def kb(size):
 def own_weights(site):
     """{page: (html gz, images gz, number of images)} for every page of ``site``."""
     return {path: page_weight(site, page_file(path)) for path in site_pages(site)}
+
+
+def eager_weight(site, path):
+    """Gzipped bytes of the local images of page ``path`` not marked ``loading="lazy"``."""
+    html = (site / page_file(path)).read_text(encoding="utf-8")
+    files = set()
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        if 'loading="lazy"' in tag or not src:
+            continue
+        url = urlsplit(urljoin("http://site/" + page_file(path), src.group(1)))
+        if url.netloc == "site" and (site / unquote(url.path).lstrip("/")).is_file():
+            files.add(site / unquote(url.path).lstrip("/"))
+    return sum(gzip_size(f.read_bytes()) for f in files)
 
 
 def test_every_page_own_weight_is_under_150_kb(site):
@@ -79,8 +95,8 @@ def first_visit(site, site_url, urls):
             continue
         seen.add(file)
         parts = Path(rel).parts
-        if parts[:2] == ("assets", "mathjax"):
-            kind = "MathJax fonts" if file.suffix in {".woff", ".woff2"} else "MathJax JS"
+        if parts[:2] == ("assets", "math"):
+            kind = "math fonts" if file.suffix == ".woff2" else "math CSS"
         elif parts[:1] in {("assets",), ("javascripts",), ("stylesheets",), ("search",)} or \
                 rel in {"sitemap.xml", "objects.inv"}:
             kind = "theme"
@@ -92,7 +108,7 @@ def first_visit(site, site_url, urls):
 
 def first_visit_table(site, site_url, requests):
     """The first-visit table (a string) from {page: URLs it requested}; and the totals."""
-    kinds = ["page", "theme", "MathJax JS", "MathJax fonts"]
+    kinds = ["page", "theme", "math CSS", "math fonts"]
     rows, totals = [], {}
     for path, urls in sorted(requests.items()):
         weight = first_visit(site, site_url, urls)

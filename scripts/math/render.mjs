@@ -12,7 +12,10 @@ import readline from 'node:readline';
 import MathJax from '@mathjax/src';
 
 const FONT_URL = process.argv[2] ?? 'woff2';
-const METRICS = {em: 16, ex: 8, containerWidth: 80 * 16};
+// The theme's text (Helvetica, Arial: x-height 0.52 em); the math is scaled to match it, as
+// MathJax does in a browser (matchFontHeight).
+const EM = 16;
+const EX = 0.52 * EM;
 
 await MathJax.init({
   loader: {load: ['input/tex', 'output/chtml', 'a11y/assistive-mml']},
@@ -26,6 +29,7 @@ const output = MathJax.startup.output;
 const adaptor = MathJax.startup.adaptor;
 // Every range of the font now, so no formula waits on one and the stylesheet names them all.
 await output.font.loadDynamicFiles();
+const METRICS = {em: EM, ex: EX, containerWidth: 80 * EM, scale: EX / EM / output.font.params.x_height};
 const usages = () => [output.font.charUsage, output.font.delimUsage, output.wrapperUsage];
 
 // The TeX stays on the formula (data-latex on mjx-math); MathJax 4 also writes it on every
@@ -45,7 +49,6 @@ async function typeset({tex, display}) {
   const math = adaptor.firstChild(node);  // mjx-math, hidden from screen readers
   strip(math);
   strip(adaptor.next(math));  // mjx-assistive-mml: the MathML that screen readers read
-  adaptor.setAttribute(math, 'data-search-exclude', 'math');  // search indexes the MathML text
   const usage = usages().map((u) => [...u.used].sort());
   return {html: adaptor.outerHTML(node), usage};
 }

@@ -1,0 +1,58 @@
+"""Images on a page: their intrinsic size from the SVG itself, and lazy loading below the fold.
+
+A browser lays out an ``<img>`` with ``width`` and ``height`` before the file arrives, so nothing
+moves when it does (Material's CSS scales it down to the column, keeping the ratio). Figures
+after the page's first ``<h2>`` load lazily; the ones before it, which a reader sees first, do
+not (a lazy image in view only arrives later).
+"""
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote, urlsplit
+
+IMG = re.compile(r"<img\b[^>]*>")
+SRC = re.compile(r'\ssrc="([^"]+)"')
+# CSS pixels per unit (SVG lengths are CSS lengths; matplotlib writes pt).
+UNITS = {"": 1, "px": 1, "pt": 4 / 3, "pc": 16, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4}
+LENGTH = re.compile(r"\s*([0-9.]+)\s*([a-z]*)\s*")
+
+
+def svg_size(path):
+    """(width, height) in CSS pixels, rounded, of the SVG at ``path``, from its root element."""
+    for _, root in ET.iterparse(path, events=("start",)):
+        sizes = []
+        for name in ("width", "height"):
+            value = root.get(name, "")
+            match = LENGTH.fullmatch(value)
+            if not match or match.group(2) not in UNITS:
+                raise ValueError(f"{path}: the <svg> {name} should be a length such as "
+                                 f"'460.8pt', got {value!r}")
+            sizes.append(round(float(match.group(1)) * UNITS[match.group(2)]))
+        return tuple(sizes)
+
+
+def size_images(html, page_url, files):
+    """``html`` with every local SVG ``<img>`` sized, and the ones after the first h2 lazy.
+
+    ``page_url`` is the page's URL on the site ("activations/smooth/"); ``files`` MkDocs'
+    ``Files``, which know where each image comes from.
+    """
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    fold = html.find("<h2")
+    fold = len(html) if fold < 0 else fold
+
+    def img(match):
+        tag, src = match.group(0), SRC.search(match.group(0))
+        if src is None or urlsplit(src.group(1)).scheme or " width=" in tag:
+            return tag
+        path = urlsplit(src.group(1)).path
+        file = files.get_file_from_path(
+            posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/"))
+        if file is None or not path.endswith(".svg"):
+            return tag
+        width, height = svg_size(file.abs_src_path)
+        lazy = ' loading="lazy"' if match.start() > fold else ""
+        return f'{tag[:-1].rstrip("/ ")} width="{width}" height="{height}"{lazy}>'
+
+    return IMG.sub(img, html)
