@@ -37,6 +37,8 @@ CODE = {"pre", "code", "script", "style", "textarea"}
 DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)([^$]+?)(?<=\S)\$", re.S)
 
 
+# MathJax's stylesheet declares a few faces its font package ships no file for: they go.
+FONT_FACE = re.compile(r'@font-face /\* [\w-]+ \*/ \{[^}]*url\("([^"]+)"\)[^}]*\}\s*')
 # The font of a glyph: the NCM-… class on it or on its mjx-math (with the zero-width font).
 FONT_CLASS = re.compile(r'<mjx-[^>]*\bclass="[^"]*\bNCM-([A-Z0-9-]+)')
 
@@ -67,9 +69,9 @@ def fonts_used(page):
 
 
 def engine_key():
-    """What every cached formula depends on: the renderer and the npm packages' versions."""
+    """What every cached formula depends on: this module, the renderer, the npm packages."""
     digest = hashlib.sha256()
-    for path in (RENDER, LOCK):
+    for path in (Path(__file__), RENDER, LOCK):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -180,7 +182,10 @@ class Typesetter:
         path = self.cache / f"{key}.css"
         if not path.is_file():
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(self._ask({"css": [merged]})["css"], encoding="utf-8")
+            css = FONT_FACE.sub(
+                lambda m: m.group(0) if (FONTS.parent / m.group(1)).is_file() else "",
+                self._ask({"css": [merged]})["css"])
+            tmp.write_text(css, encoding="utf-8")
             tmp.replace(path)
         self.seconds += time.perf_counter() - start
         return path.read_text(encoding="utf-8")

@@ -128,17 +128,15 @@ def on_post_page(output, page, config):
     return output.replace("</head>", f"{links}</head>", 1) if links else output
 
 
-def on_env(env, config, files):
-    """The math stylesheet, once every page is typeset (static files are copied after this)."""
+def on_post_build(config):
+    """The math stylesheet, once every page is typeset (MkDocs typesets them after on_env)."""
     try:
         css = typesetter.stylesheet()
     except math_render.MathError as error:
         raise PluginError(str(error)) from None
-    files.append(File.generated(config, MATH_CSS, content=css))
-    return env
-
-
-def on_post_build(config):
+    dest = Path(config["site_dir"]) / MATH_CSS
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(css, encoding="utf-8")
     print(f"INFO    -  math: {len(typesetter.usage)} formulas, {typesetter.typeset} typeset "
           f"(the rest cached) in {typesetter.seconds:.1f} s", flush=True)
     typesetter.close()
