@@ -1,7 +1,8 @@
 """Two clean builds of the same sources give byte-identical sites.
 
 The second build runs in a copy of the project with an empty notebook cache, so every notebook
-is executed again: its outputs (numbers, plots, reprs) must not depend on the run. The figure
+is executed again: its outputs (numbers, plots, reprs) must not depend on the run. Its math cache
+is empty too, so every formula is typeset again, by another Node process. The figure
 cache is shared (figures' own determinism is tested in test_figures.py). Both builds get the
 same SOURCE_DATE_EPOCH, which MkDocs writes into sitemap.xml as every page's lastmod.
 """
@@ -17,8 +18,9 @@ from tests.conftest import ROOT, build_site, source_date_epoch
 
 pytestmark = pytest.mark.build
 
-# What `mkdocs build` reads: the config, the pages, the hook and figure scripts, nnlib.
-SOURCES = ["mkdocs.yml", "docs", "scripts", "nnlib"]
+# What `mkdocs build` reads: the config, the pages, the hook and figure scripts, nnlib, and the
+# npm packages of the math renderer (node_modules is only read: linked, not copied).
+SOURCES = ["mkdocs.yml", "docs", "scripts", "nnlib", "package.json", "package-lock.json"]
 
 
 def first_difference(a, b, name):
@@ -37,10 +39,12 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     for name in SOURCES:
         source, dest = ROOT / name, copy / name
         if source.is_dir():
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, dest,
+                            ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
     if (ROOT / ".cache" / "figures").is_dir():
         shutil.copytree(ROOT / ".cache" / "figures", copy / ".cache" / "figures")
     second = tmp_path / "site"
