@@ -1,15 +1,20 @@
-"""Images on a page: their intrinsic size from the SVG itself, and lazy loading below the fold.
+"""Images on a page: their intrinsic size from the image itself, and lazy loading below the fold.
 
 A browser lays out an ``<img>`` with ``width`` and ``height`` before the file arrives, so nothing
 moves when it does (Material's CSS scales it down to the column, keeping the ratio). Figures
 after the page's first ``<h2>`` load lazily; the ones before it, which a reader sees first, do
-not (a lazy image in view only arrives later).
+not (a lazy image in view only arrives later). Sizes come from the SVG's root element or, for a
+PNG (a notebook's plots, inline as data: URLs), from Pillow.
 """
 
+import base64
+import io
 import posixpath
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlsplit
+
+from PIL import Image
 
 IMG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\ssrc="([^"]+)"')
@@ -33,7 +38,7 @@ def svg_size(path):
 
 
 def size_images(html, page_url, files):
-    """``html`` with every local SVG ``<img>`` sized, and the ones after the first h2 lazy.
+    """``html`` with every local ``<img>`` sized, and the ones after the first h2 lazy.
 
     ``page_url`` is the page's URL on the site ("activations/smooth/"); ``files`` MkDocs'
     ``Files``, which know where each image comes from.
@@ -44,14 +49,24 @@ def size_images(html, page_url, files):
 
     def img(match):
         tag, src = match.group(0), SRC.search(match.group(0))
-        if src is None or urlsplit(src.group(1)).scheme or " width=" in tag:
+        if src is None or " width=" in tag:
             return tag
-        path = urlsplit(src.group(1)).path
-        file = files.get_file_from_path(
-            posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/"))
-        if file is None or not path.endswith(".svg"):
-            return tag
-        width, height = svg_size(file.abs_src_path)
+        if src.group(1).startswith("data:image/png;base64,"):
+            data = base64.b64decode(src.group(1).split(",", 1)[1])
+            width, height = Image.open(io.BytesIO(data)).size
+        elif urlsplit(src.group(1)).scheme:
+            return tag  # another host's image (the site has none: tests/test_site.py)
+        else:
+            path = urlsplit(src.group(1)).path
+            file = files.get_file_from_path(
+                posixpath.normpath(posixpath.join(base, unquote(path))).lstrip("/"))
+            if file is None:
+                return tag
+            if path.endswith(".svg"):
+                width, height = svg_size(file.abs_src_path)
+            else:
+                with Image.open(file.abs_src_path) as image:
+                    width, height = image.size
         lazy = ' loading="lazy"' if match.start() > fold else ""
         return f'{tag[:-1].rstrip("/ ")} width="{width}" height="{height}"{lazy}>'
 

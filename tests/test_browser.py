@@ -245,7 +245,7 @@ def test_every_image_loads(visits):
 
 def test_every_image_is_laid_out_at_its_own_size_before_it_loads(visits):
     """No layout shift when an image arrives: its width and height attributes are its own."""
-    problems = [(path, f"{img['src']}: laid out {img['declared']}, is {img['natural']}")
+    problems = [(path, f"{img['src'][:80]}: laid out {img['declared']}, is {img['natural']}")
                 for path, v in visits.items() for img in v["image_sizes"]
                 if any(abs(d - n) > 1 for d, n in zip(img["declared"], img["natural"]))]
     assert not problems, report(problems)
