@@ -33,10 +33,11 @@ FONT_URL = "woff2"  # where the stylesheet finds the fonts, relative to itself
 # bare \begin{env}…\end{env}; the TeX inside is HTML-escaped.
 ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 DELIMITED = re.compile(r"\\\((.*)\\\)|\\\[(.*)\\\]", re.S)
-# Notebook Markdown cells: $$…$$ (display) and $…$ (inline), in text outside code.
+# Notebook Markdown cells: $$…$$ (display) and $…$ (inline), in text outside code, delimited
+# as MathJax (and Jupyter) delimit them: `$g'' $` is math too.
 TAG = re.compile(r"(<[^>]*>)")
 CODE = {"pre", "code", "script", "style", "textarea"}
-DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)([^$]+?)(?<=\S)\$", re.S)
+DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$]+?)\$", re.S)
 
 
 # MathJax's stylesheet declares a few faces its font package ships no file for: they go.
