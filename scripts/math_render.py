@@ -38,8 +38,6 @@ DELIMITED = re.compile(r"\\\((.*)\\\)|\\\[(.*)\\\]", re.S)
 TAG = re.compile(r"(<[^>]*>)")
 CODE = {"pre", "code", "script", "style", "textarea"}
 DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$]+?)\$", re.S)
-
-
 # MathJax's stylesheet declares a few faces its font package ships no file for: they go.
 FONT_FACE = re.compile(r'@font-face /\* [\w-]+ \*/ \{[^}]*url\("([^"]+)"\)[^}]*\}\s*')
 # The font of a glyph: the NCM-… class on it or on its mjx-math (with the zero-width font).
@@ -52,9 +50,10 @@ class MathError(ValueError):
 
 def fonts_used(page):
     """The font files (relative to the stylesheet) that the typeset math of ``page`` uses."""
-    names = set(FONT_CLASS.findall(page))
-    return [f"{FONT_URL}/mjx-ncm-{name.lower()}.woff2" for name in ["ZERO", *sorted(names)]
-            if names]
+    names = sorted(set(FONT_CLASS.findall(page)))
+    if not names:
+        return []
+    return [f"{FONT_URL}/mjx-ncm-{name.lower()}.woff2" for name in ["ZERO", *names]]
 
 
 def engine_key():
