@@ -41,6 +41,7 @@ def test_formulas_become_chtml_with_their_tex_and_their_mathml(cache):
         html = typesetter.page(PAGE_A, "a.md")
     inline, display = re.findall(r"<mjx-container\b[^>]*>", html)
     assert 'display="true"' not in inline and 'display="true"' in display
+    assert 'tabindex="0"' in display and "tabindex" not in inline  # scrolls: keyboard reachable
     assert re.findall(r'<mjx-math data-latex="([^"]*)"', html) == [
         "z = w^\\top x + b", "\\frac{1}{2}"]
     assert mathml(html) == [

@@ -49,6 +49,11 @@ async function typeset({tex, display}) {
   const math = adaptor.firstChild(node);  // mjx-math, hidden from screen readers
   strip(math);
   strip(adaptor.next(math));  // mjx-assistive-mml: the MathML that screen readers read
+  if (display) {
+    // A display formula wider than a phone scrolls sideways: the keyboard must reach it (as
+    // with MathJax in the browser, whose formulas were all focusable).
+    adaptor.setAttribute(node, 'tabindex', '0');
+  }
   const usage = usages().map((u) => [...u.used].sort());
   return {html: adaptor.outerHTML(node), usage};
 }
