@@ -11,9 +11,12 @@ export NO_MKDOCS_2_WARNING := 1
 # A reproducible site: sitemap dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
+NPM_STAMP := node_modules/.installed-stamp
+LIGHTHOUSE_STAMP := scripts/bench/lighthouse/node_modules/.installed-stamp
+
 .PHONY: install lock serve site test lint doctest figures bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
 
 # Every dependency, transitive ones included, at the version and hash in the lock; then the
 # project itself, editable, with nothing more.
@@ -30,6 +33,16 @@ lock:  ## regenerate requirements.lock (hashes included) from pyproject.toml
 	$(BIN)/python -m pip install --quiet uv==0.13.8
 	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --universal \
 	  --python-version 3.11.5 --generate-hashes --no-header --quiet -o $(LOCK)
+
+# MathJax 4 for build-time math, as package-lock.json pins it (Node comes from the docs extra).
+$(NPM_STAMP): package.json package-lock.json $(STAMP)
+	$(BIN)/python -m scripts.node npm ci --no-audit --no-fund
+	touch $@
+
+# Lighthouse, for the bench only: its own package, so the site build never installs it.
+$(LIGHTHOUSE_STAMP): scripts/bench/lighthouse/package.json scripts/bench/lighthouse/package-lock.json $(STAMP)
+	$(BIN)/python -m scripts.node npm ci --no-audit --no-fund --prefix scripts/bench/lighthouse
+	touch $@
 
 serve: install  ## build and serve the site with live reload on http://127.0.0.1:8000/nnlib-docs/
 	$(BIN)/$(DOCS) serve -a 127.0.0.1:8000
@@ -49,7 +62,7 @@ doctest: install  ## only the examples on the pages and in nnlib's docstrings
 figures: install  ## build the figures alone (FORCE=1 rebuilds all)
 	$(BIN)/python -m scripts.build_figures $(if $(FORCE),--force)
 
-bench: install  ## benchmarks: print a table, fail if a target is missed (~3 min)
+bench: install $(LIGHTHOUSE_STAMP)  ## benchmarks: print a table, fail if a target is missed (~3 min)
 	$(BIN)/python -m scripts.bench
 
 clean:

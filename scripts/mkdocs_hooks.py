@@ -1,17 +1,20 @@
-"""MkDocs hook: build the figures, then serve them and MathJax from the site itself; expand
-the widgets' placeholders (scripts/widgets.py).
+"""MkDocs hook: build the figures and typeset the math, and serve both from the site itself;
+expand the widgets' placeholders (scripts/widgets.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
-rebuilds, so the work runs in a fresh ``python -m scripts.build_figures``
-process each build, and nothing is written into ``docs/``.
+rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
+process each build, the math by ``scripts.math_render`` (reloaded each build),
+and nothing is written into ``docs/``.
 """
 
+import importlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -19,16 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import cache_keys, notebook_pages, notebooks, widgets  # noqa: E402
+from scripts import cache_keys, math_render, notebook_pages, notebooks, page_images, widgets  # noqa: E402
 
 FIGURES = ROOT / ".cache" / "figures"
-MATHJAX_SITE_DIR = "assets/mathjax"
-# What tex-chtml.js loads at run time: TeX extensions, CHTML fonts, menu, a11y.
-MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
-                 "ui", "a11y", "sre")
+MATH_SITE_DIR = "assets/math"  # the stylesheet (mkdocs.yml's extra_css) and its fonts
+MATH_CSS = f"{MATH_SITE_DIR}/mathjax.css"
+typesetter = None  # this build's math_render.Typesetter
 
 
 def on_config(config):
+    global typesetter
+    if typesetter is not None:
+        typesetter.close()
+    importlib.reload(math_render)  # mkdocs serve: edits to it count from the next build
+    typesetter = math_render.Typesetter()
+    return _key_notebooks_on_nnlib(config)
+
+
+def _key_notebooks_on_nnlib(config):
     """Key mkdocs-jupyter's cache on what the notebooks run, as well as on each notebook.
 
     Its own key hashes only the notebook, so a change to nnlib (or to a
@@ -62,12 +73,8 @@ def on_files(files, config):
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
         if path != FIGURES / "manifest.json":  # figures, and the widgets' data
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
-    es5 = _mathjax_es5()
-    for part in MATHJAX_PARTS:
-        paths = [es5 / part] if (es5 / part).is_file() else sorted((es5 / part).rglob("*"))
-        for path in paths:
-            if path.is_file():
-                _add(files, config, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}", path)
+    for font in sorted(math_render.FONTS.glob("*.woff2")):
+        _add(files, config, f"{MATH_SITE_DIR}/{math_render.FONT_URL}/{font.name}", font)
     return files
 
 
@@ -75,17 +82,49 @@ def _add(files, config, uri, path):
     files.append(File.generated(config, uri, abs_src_path=str(path)))
 
 
-def _mathjax_es5():
-    """MathJax 3's ``es5/`` folder, as shipped by the django-static-mathjax wheel."""
-    import mathjax  # the package only carries files; importing it is cheap
-
-    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-
-
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
-        return notebook_pages.clean(html, page, config)
-    if 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
+        html = notebook_pages.clean(html, page, config)
+    elif 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
         figures_url = get_relative_url("figures/x", page.url)[:-1]
-        return widgets.expand(html, figures_url, FIGURES)
-    return html
+        html = widgets.expand(html, figures_url, FIGURES)
+    return page_images.size_images(html, page.url, files)
+
+
+@event_priority(-100)  # after the search plugin has indexed the page, TeX and all
+def on_page_context(context, page, config, nav):
+    """Typeset the page's math. Search indexes the TeX: the typeset HTML is far longer to parse."""
+    notebook = page.file.src_uri.endswith(".ipynb")
+    try:
+        page.content = typesetter.page(page.content, page.file.src_uri, notebook=notebook)
+    except math_render.MathError as error:
+        raise PluginError(str(error)) from None
+    return context
+
+
+def on_post_page(output, page, config):
+    """Preload the math fonts the page uses, so its math paints with the first text."""
+    links = "".join(
+        f'<link rel="preload" href="{get_relative_url(f"{MATH_SITE_DIR}/{font}", page.url)}" '
+        f'as="font" type="font/woff2" crossorigin>'
+        for font in math_render.fonts_used(output))
+    return output.replace("</head>", f"{links}</head>", 1) if links else output
+
+
+def on_post_build(config):
+    """The math stylesheet, once every page is typeset (MkDocs typesets them after on_env)."""
+    try:
+        css = typesetter.stylesheet()
+    except math_render.MathError as error:
+        raise PluginError(str(error)) from None
+    dest = Path(config["site_dir"]) / MATH_CSS
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(css, encoding="utf-8")
+    print(f"INFO    -  math: {len(typesetter.usage)} formulas, {typesetter.typeset} typeset "
+          f"(the rest cached) in {typesetter.seconds:.1f} s", flush=True)
+    typesetter.close()
+
+
+def on_build_error(error):
+    if typesetter is not None:
+        typesetter.close()

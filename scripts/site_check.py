@@ -187,6 +187,20 @@ def page_weight(site, page):
     return gzip_size(html), sum(gzip_size(f.read_bytes()) for f in files), len(files)
 
 
+def eager_weight(site, path):
+    """Gzipped bytes of the local images of page ``path`` not marked ``loading="lazy"``."""
+    html = (site / page_file(path)).read_text(encoding="utf-8")
+    files = set()
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        if 'loading="lazy"' in tag or not src:
+            continue
+        url = urlsplit(urljoin("http://site/" + page_file(path), src.group(1)))
+        if url.netloc == "site" and (site / unquote(url.path).lstrip("/")).is_file():
+            files.add(site / unquote(url.path).lstrip("/"))
+    return sum(gzip_size(f.read_bytes()) for f in files)
+
+
 def own_weights(site):
     """{page: (html gz, images gz, number of images)} for every page of ``site``."""
     return {path: page_weight(site, page_file(path)) for path in site_pages(site)}
@@ -208,8 +222,8 @@ def first_visit(site, site_url, urls):
             continue
         seen.add(file)
         parts = Path(rel).parts
-        if parts[:2] == ("assets", "mathjax"):
-            kind = "MathJax fonts" if file.suffix in {".woff", ".woff2"} else "MathJax JS"
+        if parts[:2] == ("assets", "math"):
+            kind = "math fonts" if file.suffix == ".woff2" else "math CSS"
         elif parts[:1] in {("assets",), ("javascripts",), ("stylesheets",), ("search",)} or \
                 rel in {"sitemap.xml", "objects.inv"}:
             kind = "theme"
@@ -232,7 +246,7 @@ def kb(size):
 
 def first_visit_table(site, site_url, requests):
     """The first-visit table (a string) from {page: URLs it requested}; and the totals."""
-    kinds = ["page", "theme", "MathJax JS", "MathJax fonts"]
+    kinds = ["page", "theme", "math CSS", "math fonts"]
     rows, totals = [], {}
     for path, urls in sorted(requests.items()):
         weight = first_visit(site, site_url, urls)

@@ -9,12 +9,8 @@ import re
 
 from scripts.site_check import SITE_URL
 
-# MathJax's first typeset (or the one instant navigation queued), then the fonts it asked for.
-MATH_SETTLED = """() => {
-  window.mathSettled = false;
-  MathJax.startup.promise.then(() => document.fonts.ready)
-    .then(() => { window.mathSettled = true; });
-}"""
+# The fonts the page asked for (the math's among them) have loaded, or failed.
+FONTS_SETTLED = "() => document.fonts.ready.then(() => true)"
 
 # What a reader would see of the math in .md-content (notebook cells included).
 MATH_STATE = r"""() => {
@@ -28,12 +24,17 @@ MATH_STATE = r"""() => {
     .forEach(e => e.remove());
   const raw = text.textContent.match(
     /\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\$[^$\n]*[\\^_][^$\n]*\$/g) || [];
-  const fonts = [...document.fonts].filter(f => f.family.startsWith('MJXTEX'));
-  // CHTML draws each glyph as a ::before content; a lost font cache leaves it empty.
+  const fonts = [...document.fonts].filter(f => f.family.startsWith('MJX-'));
+  const glyphs = [...content.querySelectorAll('mjx-c')];
+  // CHTML writes each glyph as text (a few as a ::before content): neither is a blank glyph.
   const invisible = /^mjx-c(2061|2062|2063|2064|200B)$/;  // function application etc.
-  const blank = [...content.querySelectorAll('mjx-c')]
-    .filter(c => !invisible.test(c.classList[0]))
+  const blank = glyphs.filter(c => !invisible.test(c.classList[0]) && !c.textContent)
     .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content));
+  // Every MathJax font a shown glyph may be drawn in (its font-family list) must have loaded.
+  const loaded = new Set(fonts.filter(f => f.status === 'loaded').map(f => f.family));
+  const needed = new Set(glyphs.filter(c => c.checkVisibility())
+    .flatMap(c => getComputedStyle(c).fontFamily.split(',').map(f => f.trim().replace(/"/g, '')))
+    .filter(f => f.startsWith('MJX-')));
   return {
     containers: content.querySelectorAll('mjx-container').length,
     untypeset: arithmatex.filter(m => !m.querySelector('mjx-container'))
@@ -42,13 +43,21 @@ MATH_STATE = r"""() => {
       .map(m => m.textContent.trim().slice(0, 60)),
     errors: [...content.querySelectorAll('mjx-merror')]
       .map(e => e.getAttribute('data-mjx-error')),
-    // MathJax draws an undefined macro as its name in red (the noundefined extension).
+    // An undefined macro fails the build; MathJax's noundefined would draw it in red.
     undefinedMacros: [...content.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')]
       .map(e => e.textContent).filter(t => t.startsWith('\\')),
     raw: raw.slice(0, 5),
-    fontsLoaded: fonts.filter(f => f.status === 'loaded').length,
+    fontsLoaded: loaded.size,
     fontsFailed: [...new Set(fonts.filter(f => f.status === 'error').map(f => f.family))],
+    fontsNotLoaded: [...needed].filter(f => !loaded.has(f)),
     blankGlyphs: [...new Set(blank.map(c => c.classList[0]))].slice(0, 5),
+    // The reader can get the TeX of every formula: MathJax keeps it on mjx-math.
+    withoutTex: [...content.querySelectorAll('mjx-container')]
+      .filter(c => !c.querySelector(':scope > mjx-math[data-latex]')?.dataset.latex).length,
+    // Screen readers read the MathML MathJax keeps beside each formula.
+    withoutMathml: [...content.querySelectorAll('mjx-container')]
+      .filter(c => !c.querySelector(':scope > mjx-assistive-mml > math')).length,
+    mathScript: typeof window.MathJax !== 'undefined' || typeof window.katex !== 'undefined',
   };
 }"""
 
@@ -59,8 +68,22 @@ MATH_DONE = f"""() => {{
   return s.untypeset.length === 0 && s.raw.length === 0;
 }}"""
 
-BROKEN_IMAGES = """() => [...document.images]
-  .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute('src'))"""
+# Lazy images first load (a reader scrolling would load them), then each must have loaded.
+BROKEN_IMAGES = """async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(images.map(img => img.decode().catch(() => null)));
+  return images.filter(img => !(img.complete && img.naturalWidth > 0))
+    .map(img => img.getAttribute('src'));
+}"""
+
+# The size the page laid each image out at before it loaded (its width and height attributes)
+# against the size of the image the browser then loaded.
+IMAGE_SIZES = """() => [...document.images].map(img => ({
+  src: img.getAttribute('src'),
+  declared: [img.getAttribute('width'), img.getAttribute('height')].map(Number),
+  natural: [img.naturalWidth, img.naturalHeight],
+}))"""
 
 # The #only-light / #only-dark figure variants: which ones Material's CSS shows.
 FIGURES = """() => [...document.querySelectorAll('.md-content img')]
@@ -80,17 +103,16 @@ SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
 
 def wait_for_math(page, timeout=30_000):
-    """Wait (at most ``timeout`` ms each) for MathJax to load, then to finish typesetting."""
-    page.wait_for_function("() => window.MathJax?.startup?.promise", timeout=timeout)
-    page.evaluate(MATH_SETTLED)
-    page.wait_for_function("() => window.mathSettled", timeout=timeout)
+    """Wait (at most ``timeout`` ms) for the page's fonts, the math's among them, to load."""
+    page.wait_for_function(FONTS_SETTLED, timeout=timeout)
 
 
 def math_problems(state):
     """What is wrong with a page's math, from ``MATH_STATE``: a list of messages."""
     problems = []
     for key in ("untypeset", "displayNotTypeset", "errors", "undefinedMacros", "raw",
-                "fontsFailed", "blankGlyphs"):
+                "fontsFailed", "fontsNotLoaded", "blankGlyphs", "withoutTex", "withoutMathml",
+                "mathScript"):
         if state[key]:
             problems.append(f"{key}: {state[key]}")
     if state["containers"] and not state["fontsLoaded"]:
@@ -171,12 +193,8 @@ AXE_DARK = {"resultTypes": ["violations"], "runOnly": COLOUR_RULES}  # what the 
 
 # Material's own page chrome, which only a theme override could change: each (rule, element)
 # pair is left out for the reason given, and only for that element. Everything else counts.
-THEME_CHROME = {
-    ("aria-dialog-name", ".md-search"):
-        "Material's search overlay is a role=dialog with no accessible name",
-    ("aria-progressbar-name", ".md-progress"):
-        "the instant-navigation progress bar is a role=progressbar with no accessible name",
-}
+# None left: scripts/theme/ names the search dialog and the progress bar (they were the two).
+THEME_CHROME = {}
 
 def start_axe(page, options, context=None):
     """Start axe-core on ``page`` (all of it, or ``context``) without waiting for it: see

@@ -121,8 +121,8 @@ def test_bare_config_inherits_everything_but_hooks_and_notebook_execution(tmp_pa
 
 
 def test_bare_config_is_a_valid_mkdocs_config(tmp_path):
-    for folder in ("docs", "nnlib", "scripts"):  # docs_dir and watch must exist
-        (tmp_path / folder).mkdir()
+    for folder in ("docs", "nnlib", "scripts/theme"):  # docs_dir, watch, theme.custom_dir
+        (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text())
     (tmp_path / "bare.yml").write_text(bare_config((ROOT / "mkdocs.yml").read_text()))
     config = load_config(str(tmp_path / "bare.yml"))

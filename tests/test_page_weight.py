@@ -1,9 +1,10 @@
 """Page weight: what a reader downloads, gzip-compressed (as a typical server sends it).
 
 A page's own weight is its HTML plus the images it references (both variants of a light/dark
-figure: the browser fetches the hidden one too) and its widgets' data, as ``scripts.site_check.page_weight`` defines
-it for these tests and for ``make bench``; the budgets and the gzip level live there too. The
-theme's CSS and JavaScript, MathJax and its fonts are shared and cached after the first page:
+figure) and its widgets' data, as ``scripts.site_check.page_weight`` defines it for these tests
+and for ``make bench``: an upper bound, since figures below the fold load lazily. The budgets
+and the gzip level live there too. The theme's CSS and JavaScript, the math stylesheet and its
+fonts are shared and cached after the first page:
 tests/test_browser.py measures a first visit, all of it, in Chromium and prints that table too.
 Run with ``-s`` to see the tables.
 """

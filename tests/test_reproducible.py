@@ -1,11 +1,12 @@
 """Two clean builds of the same sources give byte-identical sites, with MkDocs and ProperDocs alike.
 
 The second build runs in a copy of the project with an empty notebook cache, so every notebook
-is executed again: its outputs (numbers, plots, reprs) must not depend on the run. The figure
-cache is shared: test_figures.py renders every figure in two processes with no shared cache and
-compares the bytes. Both builds get the same SOURCE_DATE_EPOCH, which MkDocs writes into
-sitemap.xml as every page's lastmod. A ProperDocs build of the same sources must give the same
-site but for the generator tag.
+is executed again: its outputs (numbers, plots, reprs) must not depend on the run. Its math cache
+is empty too, so every formula is typeset again, by another Node process. The figure cache is
+shared: test_figures.py renders every figure in two processes with no shared cache and compares
+the bytes. Both builds get the same SOURCE_DATE_EPOCH, which MkDocs writes into sitemap.xml as
+every page's lastmod. A ProperDocs build of the same sources must give the same site but for the
+generator tag.
 """
 
 import datetime
@@ -20,8 +21,9 @@ from scripts.site_check import ROOT, build_site, source_date_epoch
 
 pytestmark = pytest.mark.build
 
-# What `mkdocs build` reads: the config, the pages, the hook and figure scripts, nnlib.
-SOURCES = ["mkdocs.yml", "docs", "scripts", "nnlib"]
+# What `mkdocs build` reads: the config, the pages, the hook and figure scripts, nnlib, and the
+# npm packages of the math renderer (node_modules is only read: linked, not copied).
+SOURCES = ["mkdocs.yml", "docs", "scripts", "nnlib", "package.json", "package-lock.json"]
 
 
 def first_difference(a, b, name):
@@ -40,10 +42,12 @@ def test_two_clean_builds_are_byte_identical(site, tmp_path):
     for name in SOURCES:
         source, dest = ROOT / name, copy / name
         if source.is_dir():
-            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, dest,
+                            ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
     if (ROOT / ".cache" / "figures").is_dir():
         shutil.copytree(ROOT / ".cache" / "figures", copy / ".cache" / "figures")
     second = tmp_path / "site"

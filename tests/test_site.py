@@ -1,5 +1,6 @@
 """The strict site build: clean, complete, and nothing fetched from elsewhere."""
 
+import re
 
 from scripts.site_check import ROOT, third_party_loads
 
@@ -18,12 +19,78 @@ def test_every_page_is_built(site):
         assert built_page(site, page).is_file(), f"{page} was not built"
 
 
-def test_mathjax_is_served_from_the_site(site):
-    assert (site / "assets/mathjax/tex-chtml.js").is_file()
-    fonts = list((site / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
-    assert len(fonts) > 20
+def html_pages(site):
+    return [p for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith(("assets/", "search/"))]
+
+
+def test_math_is_typeset_in_the_html_and_no_math_script_is_served(site):
+    """Every formula arrives as MathJax's CHTML, with its TeX and its MathML; no runtime."""
+    typeset = 0
+    for html in html_pages(site):
+        text = html.read_text()
+        formulas = re.findall(r'<(span|div) class="arithmatex">(.*?)</\1>', text, re.S)
+        for _, inner in formulas:
+            assert inner.startswith("<mjx-container"), f"{html}: {inner[:80]}"
+            assert re.search(r'<mjx-math data-latex="[^"]+"', inner), f"{html}: {inner[:80]}"
+            assert "<mjx-assistive-mml" in inner and "<math " in inner, f"{html}: {inner[:80]}"
+        typeset += len(formulas)
+        scripts = re.findall(r"<script\b[^>]*>", text)
+        assert not [s for s in scripts if re.search("mathjax|katex", s, re.I)], html
+    assert typeset > 1000
+    assert not list(site.rglob("*mathjax*.js")) and not (site / "assets/mathjax").exists()
+
+
+def test_math_stylesheet_and_fonts_are_served_from_the_site(site):
     html = (site / "index.html").read_text()
-    assert 'src="assets/mathjax/tex-chtml.js"' in html
+    assert '<link rel="stylesheet" href="assets/math/mathjax.css">' in html
+    css = (site / "assets/math/mathjax.css").read_text()
+    fonts = re.findall(r'url\("([^"]+)"\)', css)
+    assert len(fonts) > 20
+    missing = [f for f in fonts if not (site / "assets/math" / f).is_file()]
+    assert not missing
+    # Every glyph any page shows has its rule (its box) in the stylesheet.
+    glyphs = {g for page in html_pages(site) for g in re.findall(r'<mjx-c class="(mjx-c\w+)',
+                                                                page.read_text())}
+    assert len(glyphs) > 100
+    assert not [g for g in glyphs if f"mjx-c.{g}" not in css]
+
+
+def test_pages_preload_the_math_fonts_they_use(site):
+    html = (site / "backpropagation/index.html").read_text()
+    preloads = re.findall(r'<link rel="preload" href="\.\./(assets/math/woff2/[\w-]+\.woff2)" '
+                          r'as="font" type="font/woff2" crossorigin>', html)
+    assert "assets/math/woff2/mjx-ncm-n.woff2" in preloads
+    assert all((site / f).is_file() for f in preloads)
+    assert "preload" not in (site / "404.html").read_text()  # no math, nothing to preload
+
+
+def test_images_are_sized_and_lazy_below_the_first_section(site):
+    for html in html_pages(site):
+        text = html.read_text()
+        text = text[text.find('<article class="md-content__inner'):]  # the page's own content
+        fold = text.find("<h2") if "<h2" in text else len(text)
+        for match in re.finditer(r"<img\b[^>]*>", text):
+            tag = match.group(0)
+            assert re.search(r' width="\d+" height="\d+"', tag), f"{html}: {tag[-120:]}"
+            lazy = 'loading="lazy"' in tag
+            assert lazy == (match.start() > fold), f"{html}: {tag[-120:]}"
+
+
+def test_the_theme_names_its_search_dialog_and_progress_bar(site):
+    html = (site / "index.html").read_text()
+    assert re.search(r'<div class="md-search"[^>]*role="dialog" aria-label="Search"', html)
+    assert re.search(r'<div class="md-progress"[^>]*role="progressbar" aria-label="\w', html)
+
+
+def test_search_finds_pages_by_the_words_around_math(site):
+    import json
+
+    docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+    texts = {d["location"]: d["text"] for d in docs}
+    assert "mjx-" not in "".join(texts.values())
+    page = "backpropagation/#two-layers-vectorised"
+    assert "examples, with a sigmoid output and binary cross-entropy" in texts[page]
 
 
 def test_no_page_loads_anything_from_another_host(site):

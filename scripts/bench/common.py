@@ -13,7 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 # What a site build reads; copied so the benchmarks never touch the developer's .cache.
-COPIED = ("docs", "nnlib", "scripts", "mkdocs.yml")
+COPIED = ("docs", "nnlib", "scripts", "mkdocs.yml", "package.json", "package-lock.json")
+# Read, never written, by a build: linked rather than copied (MathJax's npm packages, 120 MB).
+LINKED = ("node_modules",)
 
 
 @dataclass
@@ -114,7 +116,12 @@ class Workspace:
         self.tmp = Path(self._tmp.name)
         self.root = self.tmp / "repo"
         self.site = None
-        ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.tmp")
+        ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.tmp",
+                                        "node_modules")
+        self.root.mkdir(parents=True)
+        for name in LINKED:
+            if (root / name).exists():
+                (self.root / name).symlink_to(root / name)
         for name in COPIED:
             src = root / name
             if src.is_dir():

@@ -1,0 +1,183 @@
+"""Math typeset when the site is built: HTML + CSS that needs no math JavaScript.
+
+``Typesetter.page`` replaces each formula of a rendered page (Arithmatex's spans and divs; the
+``$…$`` that mkdocs-jupyter leaves in notebook Markdown cells) by MathJax 4's CHTML output, with
+its assistive MathML for screen readers and its TeX in ``data-latex``. The formulas are typeset
+by one Node process per build (``scripts/math/render.mjs``, started at the first formula not in
+the cache) and cached by content hash in ``.cache/math/``, so a warm rebuild starts no Node at
+all. ``Typesetter.stylesheet`` is the CSS of every formula typeset in the build; the fonts it
+names are ``FONTS``, served from the site. A formula MathJax rejects raises ``MathError``
+naming the page and the TeX.
+"""
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from scripts.node import node
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDER = ROOT / "scripts" / "math" / "render.mjs"
+LOCK = ROOT / "package-lock.json"
+FONTS = ROOT / "node_modules" / "@mathjax" / "mathjax-newcm-font" / "chtml" / "woff2"
+CACHE = ROOT / ".cache" / "math"
+FONT_URL = "woff2"  # where the stylesheet finds the fonts, relative to itself
+
+# Arithmatex (generic mode): <span class="arithmatex">\(…\)</span>, <div …>\[…\]</div> or a
+# bare \begin{env}…\end{env}; the TeX inside is HTML-escaped.
+ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
+DELIMITED = re.compile(r"\\\((.*)\\\)|\\\[(.*)\\\]", re.S)
+# Notebook Markdown cells: $$…$$ (display) and $…$ (inline), in text outside code, delimited
+# as MathJax (and Jupyter) delimit them: `$g'' $` is math too.
+TAG = re.compile(r"(<[^>]*>)")
+CODE = {"pre", "code", "script", "style", "textarea"}
+DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$]+?)\$", re.S)
+# MathJax's stylesheet declares a few faces its font package ships no file for: they go.
+FONT_FACE = re.compile(r'@font-face /\* [\w-]+ \*/ \{[^}]*url\("([^"]+)"\)[^}]*\}\s*')
+# The font of a glyph: the NCM-… class on it or on its mjx-math (with the zero-width font).
+FONT_CLASS = re.compile(r'<mjx-[^>]*\bclass="[^"]*\bNCM-([A-Z0-9-]+)')
+
+
+class MathError(ValueError):
+    """A formula MathJax cannot typeset."""
+
+
+def fonts_used(page):
+    """The font files (relative to the stylesheet) that the typeset math of ``page`` uses."""
+    names = sorted(set(FONT_CLASS.findall(page)))
+    if not names:
+        return []
+    return [f"{FONT_URL}/mjx-ncm-{name.lower()}.woff2" for name in ["ZERO", *names]]
+
+
+def engine_key():
+    """What every cached formula depends on: this module, the renderer, the npm packages."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), RENDER, LOCK):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Typesetter:
+    """Typesets the formulas of one build; ``close()`` it (or use it as a context manager)."""
+
+    def __init__(self, cache=CACHE):
+        self.cache = Path(cache) / engine_key()
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for old in self.cache.parent.iterdir():
+            if old != self.cache:  # typeset by another renderer or other packages
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+        self.usage = {}  # formula key -> the CSS it needs, for every formula of this build
+        self.typeset = 0  # formulas Node typeset in this build (the rest came from the cache)
+        self.seconds = 0.0  # time spent typesetting and making the stylesheet
+        self._node = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self._node is not None:
+            self._node.stdin.close()  # Node's readline ends, and so does Node
+            self._node.wait()
+            self._node.stdout.close()
+            self._node = None
+
+    def _ask(self, request):
+        if self._node is None:
+            if not (ROOT / "node_modules").is_dir():
+                raise MathError("node_modules/ is missing: run `make install` (npm ci)")
+            try:
+                executable = node()
+            except ValueError as error:
+                raise MathError(f"cannot typeset math: {error}") from None
+            self._node = subprocess.Popen(
+                [executable, str(RENDER), FONT_URL], cwd=ROOT, text=True, encoding="utf-8",
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._node.stdin.write(json.dumps(request) + "\n")
+        self._node.stdin.flush()
+        line = self._node.stdout.readline()
+        if not line:
+            raise MathError(f"the math renderer exited with code {self._node.wait()}")
+        return json.loads(line)
+
+    def formula(self, tex, display, where):
+        """The typeset HTML of ``tex``; ``where`` (the page) goes into the error message."""
+        key = hashlib.sha256(f"{int(display)}\n{tex}".encode()).hexdigest()
+        path = self.cache / f"{key}.json"
+        if path.is_file():
+            result = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            result = self._ask({"tex": tex, "display": display})
+            if "error" in result:
+                kind = "display" if display else "inline"
+                raise MathError(f"{where}: MathJax cannot typeset the {kind} formula "
+                                f"{tex!r}: {result['error']}")
+            self.typeset += 1
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(result), encoding="utf-8")
+            tmp.replace(path)  # atomic: a cached formula is always whole
+        self.usage[key] = result["usage"]
+        return result["html"]
+
+    def page(self, text, where, notebook=False):
+        """``text`` (a page's HTML) with every formula typeset."""
+        def arithmatex(match):
+            tag, tex = match.group(1), html.unescape(match.group(2)).strip()
+            delimited = DELIMITED.fullmatch(tex)
+            display = tag == "div"
+            if delimited:
+                display = delimited.group(2) is not None
+                tex = delimited.group(1) if delimited.group(1) is not None else delimited.group(2)
+            return (f'<{tag} class="arithmatex">'
+                    f'{self.formula(tex.strip(), display, where)}</{tag}>')
+
+        start = time.perf_counter()
+        text = ARITHMATEX.sub(arithmatex, text)
+        text = self._notebook_math(text, where) if notebook else text
+        self.seconds += time.perf_counter() - start
+        return text
+
+    def _notebook_math(self, text, where):
+        def dollars(match):
+            display = match.group(1) is not None
+            tex = html.unescape(match.group(1) if display else match.group(2)).strip()
+            return f'<span class="arithmatex">{self.formula(tex, display, where)}</span>'
+
+        parts, code = TAG.split(text), []
+        for i, part in enumerate(parts):
+            if i % 2:  # a tag
+                name = re.match(r"</?([a-zA-Z0-9]+)", part)
+                if name and name.group(1).lower() in CODE:
+                    if part.startswith("</"):
+                        code and code.pop()
+                    elif not part.endswith("/>"):
+                        code.append(name.group(1))
+            elif not code and "$" in part:
+                parts[i] = DOLLARS.sub(dollars, part)
+        return "".join(parts)
+
+    def stylesheet(self):
+        """The CSS of every formula typeset (or taken from the cache) in this build."""
+        start = time.perf_counter()
+        usage = [self.usage[key] for key in sorted(self.usage)]
+        merged = [sorted({item for u in usage for item in u[i]}) for i in range(3)]
+        key = hashlib.sha256(json.dumps(merged).encode()).hexdigest()
+        path = self.cache / f"{key}.css"
+        if not path.is_file():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            css = FONT_FACE.sub(
+                lambda m: m.group(0) if (FONTS.parent / m.group(1)).is_file() else "",
+                self._ask({"css": [merged]})["css"])
+            tmp.write_text(css, encoding="utf-8")
+            tmp.replace(path)
+        self.seconds += time.perf_counter() - start
+        return path.read_text(encoding="utf-8")
