@@ -16,7 +16,7 @@ import yaml
 
 from scripts.math_render import FONTS, MathError, Typesetter, fonts_used
 from scripts.page_images import svg_size
-from tests.conftest import ROOT
+from scripts.site_check import ROOT
 
 PAGE_A = ('<p>A neuron: <span class="arithmatex">\\(z = w^\\top x + b\\)</span></p>\n'
           '<div class="arithmatex">\\[\n\\frac{1}{2}\n\\]</div>')
