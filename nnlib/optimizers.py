@@ -271,8 +271,9 @@ class Adam(Optimizer):
 
     As ``torch.optim.Adam(params, lr, betas=(beta1, beta2), eps,
     weight_decay)`` (not AMSGrad), with the biases in a parameter group of
-    weight decay 0. With weight decay $\lambda$ (weights only) $g_t \leftarrow g_t + \lambda\, \theta_{t-1}$; then, with both
-    averages starting at zero,
+    weight decay 0. With weight decay $\lambda$ (weights only)
+    $g_t \leftarrow g_t + \lambda\, \theta_{t-1}$; then, with both averages
+    starting at zero,
 
     $$v_t = \beta_1 v_{t-1} + (1 - \beta_1)\, g_t, \qquad
       s_t = \beta_2 s_{t-1} + (1 - \beta_2)\, g_t^2,$$
