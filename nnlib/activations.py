@@ -251,7 +251,8 @@ r"""Past this, $\log(1 + e^x)$ is $x$ itself in float64 ($e^{-x}$ is under half 
 def _log1p_exp(x):
     r"""$\log(1 + e^{\min(x, 37)})$, a new array: softplus of $x$ up to 37 (to a few
     ulps; exactly 0, without a signal, where $e^x$ rounds to 0), and 37 past it, where
-    softplus is $x$ itself and the callers take $x$."""
+    softplus is $x$ itself in float64: softplus returns $x$ there, and mish's $\tanh$ of
+    37 is 1, as of $x$."""
     out = np.minimum(x, _LOG1P_EXP_IS_X)
     with np.errstate(under="ignore"):
         np.exp(out, out=out)
@@ -693,9 +694,12 @@ def softplus(z, beta=1.0, threshold=20.0):
     The linear branch is PyTorch's shortcut: the two branches differ by less
     than $e^{-20}/\beta$, so softplus has a tiny jump at
     $\beta z = \text{threshold}$, where nnlib (like PyTorch) still uses the
-    log branch. That branch is computed as $\log(1 + e^{\beta z})$ with ``log1p``,
-    which keeps full precision where $e^{\beta z}$ is tiny; past $\beta z = 37$ it is
-    $z$ itself to float64, so $e^{\beta z}$ never overflows. ``beta`` must be nonzero.
+    log branch. That branch is computed as $\log(1 + e^{\min(\beta z, 37)})$ with
+    ``log1p``, which keeps full precision where $e^{\beta z}$ is tiny. Past
+    $\beta z = 37$ (which matters when ``threshold`` is above 37) softplus returns $z$:
+    there it is $z + \log(1 + e^{-\beta z})/\beta$, and $e^{-\beta z} < e^{-37}$ is under
+    half an ulp of $\beta z$, so $z$ is its float64 value and $e^{\beta z}$ never
+    overflows. ``beta`` must be nonzero.
 
     Examples
     --------
@@ -705,6 +709,8 @@ def softplus(z, beta=1.0, threshold=20.0):
     array([0.5, 1. , 1. ])
     >>> softplus(1.0, beta=2.0)
     1.0634640055214863
+    >>> softplus(-40.0) == np.exp(-40.0), softplus(50.0, threshold=100.0)
+    (True, 50.0)
     """
     bz, linear = _softplus_parts(z, beta, threshold)
     out = _log1p_exp(bz)
@@ -741,9 +747,10 @@ def mish(z):
       \operatorname{mish}'(z) = \tanh\bigl(\operatorname{sp}(z)\bigr)
         + z\,\sigma(z)\,\operatorname{sech}^2\bigl(\operatorname{sp}(z)\bigr).$$
 
-    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as $\log(1 + e^z)$ with
-    ``log1p`` up to $z = 37$, past which $\tanh(\operatorname{sp}(z))$ is exactly 1
-    (no overflow), and the derivative's
+    Smooth, no kinks. $\operatorname{sp}(z)$ is computed as $\log(1 + e^{\min(z, 37)})$
+    with ``log1p``: $\tanh(\operatorname{sp}(z))$ is exactly 1 in float64 from about
+    $z = 19$ on, so the clamp changes nothing but keeps $e^z$ from overflowing; and the
+    derivative's
     $\operatorname{sech}^2 t = 1 - \tanh^2 t$ at $t = \operatorname{sp}(z)$, whose small absolute error vanishes
     next to $\tanh(\operatorname{sp}(z))$. The minimum, $\approx -0.31$ at
     $z \approx -1.192$, is a root of the derivative, where a Taylor series
@@ -755,6 +762,8 @@ def mish(z):
     array([-0.30340146,  0.        ,  0.86509839])
     >>> mish.derivative(np.array([-1.0, 0.0, 1.0]))
     array([0.05921676, 0.6       , 1.04903622])
+    >>> np.tanh(19.1), mish(np.array([20.0, 1000.0]))
+    (1.0, array([  20., 1000.]))
     """
     zc = np.maximum(z, -800)  # past -800 mish is -0; keeps -inf * 0 out
     out = _log1p_exp(zc)

@@ -14,7 +14,10 @@ at step $t = 1, 2, \dots$ and $\alpha$ the learning rate ``lr``.
 
 Weight decay (an L2 penalty $\frac{\lambda}{2} \lVert W \rVert_F^2$ added to
 $J$) adds $\lambda W$ to the gradient of every weight, the parameters whose
-name starts with ``"W"``, and never to a bias.
+name starts with ``"W"``, and never to a bias. Here nnlib differs from a plain
+``torch.optim.SGD(model.parameters(), weight_decay=...)``, which decays every
+parameter it is given, biases included; PyTorch does what nnlib does when the
+biases are put in a parameter group of their own with ``weight_decay=0``.
 
 An optimiser keeps state per parameter name (a velocity, running averages,
 the step count), so use one optimiser object per model, for the whole run.
@@ -126,7 +129,8 @@ class SGD(Optimizer):
     r"""Stochastic gradient descent with optional momentum and weight decay.
 
     As ``torch.optim.SGD(params, lr, momentum, weight_decay=...)`` (no
-    dampening, no Nesterov). With weight decay $\lambda$ (weights only),
+    dampening, no Nesterov), with the biases in a parameter group of weight
+    decay 0. With weight decay $\lambda$ (weights only),
 
     $$g_t \leftarrow g_t + \lambda\, \theta_{t-1};$$
 
@@ -266,9 +270,10 @@ class Adam(Optimizer):
     r"""Adam: momentum and RMSprop together, with bias correction.
 
     As ``torch.optim.Adam(params, lr, betas=(beta1, beta2), eps,
-    weight_decay)`` (not AMSGrad). With weight decay $\lambda$ (weights
-    only) $g_t \leftarrow g_t + \lambda\, \theta_{t-1}$; then, with both
-    averages starting at zero,
+    weight_decay)`` (not AMSGrad), with the biases in a parameter group of
+    weight decay 0. With weight decay $\lambda$ (weights only)
+    $g_t \leftarrow g_t + \lambda\, \theta_{t-1}$; then, with both averages
+    starting at zero,
 
     $$v_t = \beta_1 v_{t-1} + (1 - \beta_1)\, g_t, \qquad
       s_t = \beta_2 s_{t-1} + (1 - \beta_2)\, g_t^2,$$

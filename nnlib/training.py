@@ -44,7 +44,8 @@ class History(list):
         updates), computed in evaluation mode (dropout off); empty without
         ``validation=``.
     best_epoch : int or None
-        The epoch with the lowest validation loss; None without
+        The epoch with the lowest validation loss, counted from 0 (its
+        index in ``validation``); None without
         ``validation=``. With ``patience=``, the model ends with the
         parameters it had after this epoch.
     stopped_early : bool

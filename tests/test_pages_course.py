@@ -82,3 +82,27 @@ def test_optimiser_figures_take_the_page_steps():
         J = optimisers.spiral_history(make())[-1]  # after the last of the 500 steps
         assert f"{label:16} J after {optimisers.SPIRAL_STEPS} steps: {J:.3f}" in text, label
     assert "Bowl([-4.0, 1.5])" in text and optimisers.START == (-4.0, 1.5)
+
+
+def test_figure_alt_texts_state_orderings_that_hold():
+    """The regularisation and optimisers alt texts describe orderings, not numbers: check them."""
+    text = page("regularisation")
+    train, _ = regularisation.data()
+    none, l2, dropout = (regularisation.run(title) for title in regularisation.RUNS)
+    assert "without regularisation, with the higher training accuracy of the two" in text
+    assert none[0].accuracy(*train) > l2[0].accuracy(*train)
+    assert "its validation cost ends the lowest of the three" in text
+    assert "ends between the other two" in text
+    assert l2[1].validation[-1] < dropout[1].validation[-1] < none[1].validation[-1]
+    assert "turns up later than without regularisation" in text
+    assert dropout[1].best_epoch > none[1].best_epoch
+    assert "climbs to several times that value" in text
+    assert none[1].validation[-1] > 2 * min(none[1].validation)
+
+    text = page("optimisers")
+    gd, momentum, rmsprop, adam = (optimisers.spiral_history(make())[-1]
+                                   for make in optimisers.SPIRAL_OPTIMISERS.values())
+    assert "end several times lower, RMSprop the lowest" in text
+    assert rmsprop < adam and 2 * adam < min(gd, momentum)
+    assert "lie almost on top of each other and end highest" in text
+    assert abs(gd - momentum) < 0.05 * gd

@@ -20,7 +20,7 @@ from matplotlib.patches import Circle
 from nnlib.network import MLP
 from scripts import build_figures
 from scripts.figures import forward, neuron
-from scripts.site_check import ROOT
+from scripts.site_check import ROOT, SVG_BUDGET
 from scripts.style import THEMES
 
 NEURON_PAGE = (ROOT / "docs" / "neuron.md").read_text()
@@ -147,7 +147,7 @@ def test_decision_boundary_figure_matches_the_page():
 def test_figures_are_small_and_referenced_in_both_themes(path):
     svgs = build_figures.render(path)
     for theme, svg in svgs.items():
-        assert len(svg) < 50_000, f"{path}-{theme}.svg is {len(svg)} bytes"
+        assert len(svg) < SVG_BUDGET, f"{path}-{theme}.svg is {len(svg)} bytes"
     page = NEURON_PAGE if path.startswith("neuron/") else FORWARD_PAGE
     for theme in ("light", "dark"):
         match = re.search(rf"!\[([^\]]+)\]\(figures/{path}-{theme}\.svg#only-{theme}\)", page)

@@ -15,7 +15,7 @@ from scripts.figure_registry import figure
 from scripts.style import style
 
 WIDTH, DEPTH, EXAMPLES = 100, 20, 500
-INITS = {"small": "small (σ = 0.01)", "xavier": "xavier", "he": "he"}
+INITS = {"small": "small (std 0.01)", "xavier": "xavier", "he": "he"}
 ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU"}
 
 
