@@ -329,9 +329,9 @@ class MLP:
         ['W1', 'b1', 'W2', 'b2']
         """
         params = {}
-        for l, layer in enumerate(self._dense_layers(), start=1):
-            params[f"W{l}"] = layer.W
-            params[f"b{l}"] = layer.b
+        for (W, b, _, _), layer in self._named_layers():
+            params[W] = layer.W
+            params[b] = layer.b
         return params
 
     def gradients(self):
@@ -355,13 +355,13 @@ class MLP:
         array([[-0.0105778 , -0.12281064,  0.20560857]])
         """
         grads = {}
-        for l, layer in enumerate(self._dense_layers(), start=1):
+        for (_, _, dW, db), layer in self._named_layers():
             if layer.dW is None:
                 raise ValueError(
                     "MLP.gradients: no gradients yet; call forward(X) then backward(Y)"
                 )
-            grads[f"dW{l}"] = layer.dW
-            grads[f"db{l}"] = layer.db
+            grads[dW] = layer.dW
+            grads[db] = layer.db
         return grads
 
     def _classes_on_rows(self):
@@ -372,6 +372,19 @@ class MLP:
 
     def _dense_layers(self):
         return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    def _named_layers(self):
+        """``((W, b, dW, db) names, layer)`` for each Dense layer, layer 1 first.
+
+        Built once per list of layers: a training step asks for them twice.
+        """
+        layers = tuple(self.layers)
+        if getattr(self, "_names_for", None) != layers:
+            dense = [layer for layer in layers if isinstance(layer, Dense)]
+            self._names = [((f"W{l}", f"b{l}", f"dW{l}", f"db{l}"), layer)
+                           for l, layer in enumerate(dense, start=1)]
+            self._names_for = layers
+        return self._names
 
     def __repr__(self):
         dense = self._dense_layers()
