@@ -370,9 +370,6 @@ class MLP:
         name = output.activation.name
         return name == "softmax" or (name == "identity" and output.n_out >= 2)
 
-    def _dense_layers(self):
-        return [layer for layer in self.layers if isinstance(layer, Dense)]
-
     def _named_layers(self):
         """``((W, b, dW, db) names, layer)`` for each Dense layer, layer 1 first.
 
@@ -387,7 +384,7 @@ class MLP:
         return self._names
 
     def __repr__(self):
-        dense = self._dense_layers()
+        dense = [layer for _, layer in self._named_layers()]
         sizes = [dense[0].n_in] + [layer.n_out for layer in dense]
         names = [layer.activation.name for layer in dense]
         extra = "" if self.dropout is None else f", dropout={self.dropout!r}"

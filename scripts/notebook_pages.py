@@ -26,7 +26,7 @@ def clean(html, page, config):
     """Notebook pages: nothing from another host, the CSS once, a download button.
 
     mkdocs-jupyter's template adds ``<script src="">`` (its MathJax 2 URL, empty
-    here: the site serves MathJax 3 itself), a MathJax 2 config and a module
+    here: the math is typeset when the site is built), a MathJax 2 config and a module
     script that imports Mermaid from a CDN: all three go. Its ~600 KB of inline
     JupyterLab CSS, followed by ``docs/stylesheets/notebooks.css``, moves to one
     stylesheet shared by every notebook page, named by its hash; a block that is

@@ -21,8 +21,6 @@ from scripts.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 IPYTHON_DIR = ROOT / ".cache" / "ipython"
-# What the executed notebooks' outputs depend on besides nnlib and the notebooks themselves.
-SOURCES = [Path(__file__).resolve(), ROOT / "scripts" / "style.py"]
 PNG_COLOURS = 64
 RC = {
     **THEMES["light"],

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from nnlib.activations import ACTIVATIONS
 
-ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DATA = "loss-and-gradient-descent/training.json"  # below figures/
 PLACEHOLDER = re.compile(r'<div class="nn-widget" data-widget="([a-z]+)"></div>')
 

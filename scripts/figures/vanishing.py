@@ -23,7 +23,7 @@ DEPTH, WIDTH, SEED = 15, 32, 0
 
 @functools.cache
 def measure(activation, init):
-    """Per layer l = 1..L: ‖dW[l]‖, ‖dZ[l]‖ (Frobenius) and the std of Z[l]."""
+    """Per layer l = 1..L: ‖dW[l]‖ and ‖dZ[l]‖ (Frobenius norms)."""
     X, Y = moons(m=200, noise=0.1, seed=0)
     model = MLP([2] + [WIDTH] * DEPTH + [1], [activation] * DEPTH + ["sigmoid"],
                 seed=SEED, init=init)
@@ -32,16 +32,14 @@ def measure(activation, init):
     return {
         "dW": np.array([np.linalg.norm(layer.dW) for layer in model.layers]),
         "dZ": np.array([np.linalg.norm(layer.dZ) for layer in model.layers]),
-        "Z std": np.array([layer.Z.std() for layer in model.layers]),
     }
 
 
-def layer_plot(ax, init, key, hidden_only=False):
+def layer_plot(ax, init, key):
     """One line per hidden activation: ``measure(g, init)[key]`` against the layer."""
-    n = DEPTH if hidden_only else DEPTH + 1
-    layers = np.arange(1, n + 1)
+    layers = np.arange(1, DEPTH + 2)
     for i, g in enumerate(HIDDEN):
-        ax.semilogy(layers, measure(g, init)[key][:n], linewidth=1.6, label=LABELS[g],
+        ax.semilogy(layers, measure(g, init)[key], linewidth=1.6, label=LABELS[g],
                     **style(i))
     ax.set_xticks([1, 8, 16])
     ax.set_xlim(0.5, DEPTH + 1.5)
