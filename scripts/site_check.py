@@ -38,6 +38,8 @@ GZIP_LEVEL = 6
 KB = 1024
 PAGE_BUDGET = 150 * KB  # a page's own weight: its HTML and images, gzip
 SVG_BUDGET = 50 * KB  # one SVG figure, as served
+WIDGET_JS_BUDGET = 20 * KB  # all the widgets' JavaScript together, gzip
+WIDGET_DATA_BUDGET = 40 * KB  # one widget's data file, gzip
 
 # --- requests to another host ---------------------------------------------------------------
 

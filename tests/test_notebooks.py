@@ -8,10 +8,7 @@ may load anything from another host.
 
 import html
 import inspect
-import os
 import re
-import subprocess
-import sys
 
 import nbformat
 import numpy as np
@@ -21,7 +18,7 @@ from mkdocs.utils import yaml_load
 
 import nnlib
 from nnlib import activations, datasets, gradcheck, losses, network, optimizers, training
-from scripts.site_check import PAGE_BUDGET, ROOT, is_foreign, page_weight, third_party_loads
+from scripts.site_check import PAGE_BUDGET, ROOT, build_site, is_foreign, page_weight, third_party_loads
 from tests.browser import BROKEN_IMAGES, follow, listen, open_for_instant_navigation, wait_for_math
 
 NOTEBOOKS = {
@@ -226,12 +223,7 @@ def _build_one_notebook(tmp_path, source):
     plugin = {**_jupyter_config(), "cache": False}
     config = {"site_name": "t", "nav": ["cell.ipynb"], "plugins": [{"mkdocs-jupyter": plugin}]}
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict",
-         "--site-dir", str(tmp_path / "site")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return build_site(tmp_path / "site", config=tmp_path / "mkdocs.yml")
 
 
 @pytest.mark.build
