@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml $(LOCK)
 # Python that every pinned package supports (pymdown-extensions 13.1 needs it).
 lock:  ## regenerate requirements.lock (hashes included) from pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/python -m pip install --quiet uv==0.13.8  # uv's one pin: only this target uses it
 	$(BIN)/uv pip compile pyproject.toml --extra docs --extra test --universal \
 	  --python-version 3.11.5 --generate-hashes --no-header --quiet -o $(LOCK)
 

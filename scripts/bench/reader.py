@@ -21,7 +21,6 @@ import re
 import shutil
 import statistics
 import subprocess
-from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,7 +28,9 @@ from scripts.bench.common import ROOT, Row
 from scripts.node import node
 from scripts.site_check import (
     CHROMIUM_ARGS,
+    GZIP_LEVEL,
     SITE_PATH,
+    SiteHandler,
     build_site,
     page_file,
     page_weight,
@@ -134,16 +135,16 @@ def math_count(site, page):
     return (site / page).read_text(encoding="utf-8").count('class="arithmatex"')
 
 
-class GzipSite(SimpleHTTPRequestHandler):
-    """Serves a built site under ``SITE_PATH``, gzip-compressed (level 6) when the client
-    accepts it, as GitHub Pages does; woff2 and PNG are sent as they are."""
+class GzipSite(SiteHandler):
+    """``SiteHandler`` (the site under ``SITE_PATH``, as the tests serve it), gzip-compressed
+    when the client accepts it, as GitHub Pages does; woff2 and PNG are sent as they are."""
 
     def send_head(self):
         path = unquote(urlsplit(self.path).path)
         if not path.startswith(SITE_PATH):
             self.send_error(404)
             return None
-        file = Path(self.directory) / path[len(SITE_PATH):]
+        file = Path(self.translate_path(self.path))
         if file.is_dir() and not path.endswith("/"):
             self.send_response(301)
             self.send_header("Location", path + "/")
@@ -158,15 +159,12 @@ class GzipSite(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         if "gzip" in self.headers.get("Accept-Encoding", "") and file.suffix not in {
                 ".woff2", ".png"}:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=600")  # as GitHub Pages
         self.end_headers()
         return _Body(body)
-
-    def log_message(self, *args):
-        pass
 
 
 class _Body:
