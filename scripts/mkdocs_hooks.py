@@ -73,8 +73,6 @@ def on_files(files, config):
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
         if path != FIGURES / "manifest.json":  # figures, and the widgets' data
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
-    for font in sorted(math_render.FONTS.glob("*.woff2")):
-        _add(files, config, f"{MATH_SITE_DIR}/{math_render.FONT_URL}/{font.name}", font)
     return files
 
 
@@ -112,7 +110,7 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    """The math stylesheet, once every page is typeset (MkDocs typesets them after on_env)."""
+    """The math stylesheet and fonts, once every page is typeset (after on_env, in MkDocs)."""
     try:
         css = typesetter.stylesheet()
     except math_render.MathError as error:
@@ -120,6 +118,7 @@ def on_post_build(config):
     dest = Path(config["site_dir"]) / MATH_CSS
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(css, encoding="utf-8")
+    typesetter.write_fonts(dest.parent / math_render.FONT_URL)
     print(f"INFO    -  math: {len(typesetter.usage)} formulas, {typesetter.typeset} typeset "
           f"(the rest cached) in {typesetter.seconds:.1f} s", flush=True)
     typesetter.close()
