@@ -76,7 +76,7 @@ def subset_font(source, characters, dest):
     """
     options = subset.Options(flavor="woff2", layout_features=[], hinting=False)
     options.drop_tables += ["ltag"]  # a language-tag table fontTools cannot subset
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the build stays byte-for-byte reproducible
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(map(ord, characters)))
     subsetter.subset(font)
