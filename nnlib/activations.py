@@ -349,13 +349,13 @@ def tanh(z):
 
 
 @tanh.derivative_of
+@np.errstate(over="ignore", under="ignore")  # as a decorator: cheaper than a with block
 def _(z):
     # sech^2 z = (1 / cosh z)^2, within a few ulps. Where cosh z overflows to inf
     # the result is 0 and where the square is subnormal it rounds: both right, no signal.
-    with np.errstate(over="ignore", under="ignore"):
-        d = np.cosh(z)
-        np.divide(1, d, out=d)
-        d *= d
+    d = np.cosh(z)
+    np.divide(1, d, out=d)
+    d *= d
     return d
 
 

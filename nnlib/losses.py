@@ -19,7 +19,7 @@ import inspect
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import FLOAT64, as_float_array
+from nnlib._checks import FLOAT64, all_finite, as_float_array
 
 __all__ = [
     "EPS",
@@ -139,7 +139,7 @@ class Loss:
             except ValueError:
                 pass
         for what, arr in ((self.input, A), ("Y", Y)):
-            if not (what == self.input and A_checked) and not np.isfinite(arr).all():
+            if not (what == self.input and A_checked) and not all_finite(arr):
                 raise ValueError(f"{self.name}: {what} contains NaN or inf")
         if self._check is not None:
             self._check(self.name, None if A_checked else A, Y)
