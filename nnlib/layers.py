@@ -237,7 +237,7 @@ class Dense:
                 dZ = self.activation.backward(self.Z, dA)
         self.dZ = dZ
         self.dW = dZ @ self.A_prev.T
-        self.db = dZ.sum(axis=1, keepdims=True)
+        self.db = np.add.reduce(dZ, axis=1, keepdims=True)  # dZ.sum(...) without a Python layer
         if not dA_prev:
             return None
         # One unit: W^T dZ is an outer product, the same numbers by broadcasting, faster.
