@@ -192,10 +192,10 @@ def get(name):
 
 
 def _in_unit_interval(name, what, arr):
-    if not (arr.min() >= 0 and arr.max() <= 1):  # NaN fails too
-        raise ValueError(
-            f"{name}: {what} must lie in [0, 1], got values from {arr.min():g} to {arr.max():g}"
-        )
+    # arr.min() and arr.max() through their ufuncs directly: this runs on every backward.
+    low, high = np.minimum.reduce(arr, axis=None), np.maximum.reduce(arr, axis=None)
+    if not (low >= 0 and high <= 1):  # NaN fails too
+        raise ValueError(f"{name}: {what} must lie in [0, 1], got values from {low:g} to {high:g}")
 
 
 # --- binary cross-entropy ----------------------------------------------------
@@ -265,7 +265,9 @@ def _check_ce(name, A, Y):
     if A is not None:
         _in_unit_interval(name, "A (probabilities)", A)
     sums = np.ones(Y.shape[0]) @ Y  # column sums: a matrix product is fast in any layout
-    if Y.min() < 0 or not (sums.min() >= 1 - 1e-6 and sums.max() <= 1 + 1e-6):
+    # min and max through their ufuncs directly, as in _in_unit_interval
+    low, high = np.minimum.reduce(sums), np.maximum.reduce(sums)
+    if np.minimum.reduce(Y, axis=None) < 0 or not (low >= 1 - 1e-6 and high <= 1 + 1e-6):
         raise ValueError(
             f"{name}: every column of Y must be one-hot (or a probability "
             f"column: non-negative, summing to 1), classes on rows; "
