@@ -12,14 +12,7 @@ $$Z = W A_{\text{prev}} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import (
-    FLOAT64,
-    all_finite,
-    as_float_array,
-    describe,
-    positive_int,
-    real_number,
-)
+from nnlib._checks import FLOAT64, all_finite, as_float_array, describe, positive_int, real_number
 
 __all__ = ["INITS", "Dense", "Dropout"]
 
