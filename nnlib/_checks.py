@@ -45,6 +45,12 @@ def as_float_array(x, what="z"):
     )
 
 
+def all_finite(arr):
+    """True when every entry of the float array ``arr`` is finite (no NaN, no inf)."""
+    # Counting is one C loop; ``.all()`` goes through Python wrappers, slower on small arrays.
+    return np.count_nonzero(np.isfinite(arr)) == arr.size
+
+
 def real_number(value, what):
     """Check that a parameter is a real (not complex, not bool) number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -12,7 +12,7 @@ $$Z = W A_{\text{prev}} + b, \qquad A = g(Z).$$
 import numpy as np
 
 from nnlib import activations
-from nnlib._checks import FLOAT64, as_float_array, describe, positive_int, real_number
+from nnlib._checks import FLOAT64, all_finite, as_float_array, describe, positive_int, real_number
 
 __all__ = ["INITS", "Dense", "Dropout"]
 
@@ -165,7 +165,7 @@ class Dense:
                 f"{self}.forward: A_prev must have {self.n_in} rows (one per input, "
                 f"one column per example), got shape {A_prev.shape}{hint}"
             )
-        if not np.isfinite(A_prev).all():
+        if not all_finite(A_prev):
             raise ValueError(f"{self}.forward: A_prev contains NaN or inf")
         return A_prev
 
@@ -230,7 +230,7 @@ class Dense:
                 dZ = self.activation.backward(self.Z, dA)
         self.dZ = dZ
         self.dW = dZ @ self.A_prev.T
-        self.db = dZ.sum(axis=1, keepdims=True)
+        self.db = np.add.reduce(dZ, axis=1, keepdims=True)  # dZ.sum(...) without a Python layer
         if not dA_prev:
             return None
         # One unit: W^T dZ is an outer product, the same numbers by broadcasting, faster.
@@ -243,7 +243,7 @@ class Dense:
                 f"{self}.backward: {what} must have shape {self.Z.shape} "
                 f"(the shape of Z), got {grad.shape}"
             )
-        if not np.isfinite(grad).all():
+        if not all_finite(grad):
             raise ValueError(f"{self}.backward: {what} contains NaN or inf")
         return grad
 

@@ -221,17 +221,19 @@ class MLP:
                 "that forward keeps"
             )
         # A comes from forward: through a fused output activation it needs no check.
-        _, Y = loss._prepare(self.A, Y, A_checked=self._fused(loss))
-        self._backward(Y, loss)
+        fused = self._fused(loss)
+        _, Y = loss._prepare(self.A, Y, A_checked=fused)
+        self._backward(Y, loss, fused)
 
     def _fused(self, loss):
         """True when ``loss`` and the output activation give $dZ^{[L]}$ in one step."""
         return loss.fused_with == self.layers[-1].activation.name
 
-    def _backward(self, Y, loss):
-        """``backward`` for a ``Y`` that ``loss`` has already checked against ``self.A``."""
+    def _backward(self, Y, loss, fused):
+        """``backward`` for a ``Y`` that ``loss`` has already checked against ``self.A``;
+        ``fused`` is ``self._fused(loss)``."""
         layers = self.layers
-        if self._fused(loss):
+        if fused:
             dA = layers[-1]._backward(dZ=loss._fused(self.A, Y), dA_prev=len(layers) > 1)
         else:
             dA = layers[-1]._backward(dA=loss._dfn(self.A, Y), dA_prev=len(layers) > 1)

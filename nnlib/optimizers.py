@@ -72,6 +72,11 @@ class Optimizer:
         """
         params = model.parameters()
         grads = model.gradients()
+        self._check(params, grads)
+        self._step(params, grads)
+
+    def _check(self, params, grads):
+        """Raise unless every parameter has a gradient, and state, of its shape."""
         for name, theta in params.items():  # check everything before changing anything
             key = "d" + name
             if key not in grads:
@@ -91,6 +96,9 @@ class Optimizer:
                         f"this optimiser's state for it has shape {store[name].shape}; "
                         f"use one optimiser per model"
                     )
+
+    def _step(self, params, grads):
+        """``step`` for parameters and gradients already checked (a training loop's later steps)."""
         self.t += 1
         for name, theta in params.items():
             g = grads["d" + name]

@@ -25,7 +25,7 @@ import numpy as np
 from nnlib import losses
 from nnlib._checks import as_float_array, describe, positive_int, real_number
 from nnlib.network import MLP
-from nnlib.optimizers import SGD
+from nnlib.optimizers import SGD, Optimizer
 
 __all__ = ["History", "gradient_descent", "sgd"]
 
@@ -127,7 +127,7 @@ def gradient_descent(
     for epoch in range(epochs):
         # Epoch 0 checks X and Y through the public calls; later epochs reuse that.
         tracker.history.append(_forward_backward(model, X, Y, loss, epoch, checked=epoch > 0))
-        optimizer.step(model)
+        _step(optimizer, model, checked=epoch > 0)
         if tracker.end_of_epoch(epoch):
             break
     return tracker.done()
@@ -200,7 +200,7 @@ def sgd(
             # Epoch 0 checks every column of X and Y once, batch by batch.
             J = _forward_backward(model, X_batch, Y_batch, loss, epoch, checked=epoch > 0)
             total += J * len(batch)
-            optimizer.step(model)
+            _step(optimizer, model, checked=epoch > 0)
         tracker.history.append(total / m)
         if tracker.end_of_epoch(epoch):
             break
@@ -236,14 +236,24 @@ def _forward_backward(model, X, Y, loss, epoch, checked):
     """
     if checked and isinstance(model, MLP):
         A = model._forward(X)
-        J = loss._value(A, Y) if model._fused(loss) else loss(A, Y)
+        fused = model._fused(loss)
+        J = loss._value(A, Y) if fused else loss(A, Y)
         _check_finite(J, epoch)
-        model._backward(Y, loss)
+        model._backward(Y, loss, fused)
         return J
     J = loss(model.forward(X), Y)
     _check_finite(J, epoch)
     model.backward(Y, loss)
     return J
+
+
+def _step(optimizer, model, checked):
+    """``optimizer.step(model)``; ``checked``: it has stepped this MLP before, so an nnlib
+    optimiser skips its checks (the parameters and gradients keep their names and shapes)."""
+    if checked and isinstance(optimizer, Optimizer) and isinstance(model, MLP):
+        optimizer._step(model.parameters(), model.gradients())
+    else:
+        optimizer.step(model)
 
 
 class _Tracker:

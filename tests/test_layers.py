@@ -117,6 +117,16 @@ def test_backward_is_dA_times_the_derivative_at_Z(name):
     np.testing.assert_array_equal(layer.dZ, dA * activations.get(name).derivative(layer.Z))
 
 
+def test_relu_backward_at_the_edges_of_the_float_range():
+    # ReLU'(z) is 1 for z > 0 (the smallest subnormal and inf included), 0 for z <= 0
+    # (-0.0 and -inf included), and NaN where z is NaN, whatever dA is.
+    layer = Dense(2, 1, "relu")
+    layer.forward(np.ones((2, 8)))
+    layer.Z = np.array([[np.nan, -np.inf, np.inf, -0.0, 0.0, 5e-324, -5e-324, 1e308]])
+    layer.backward(np.full((1, 8), -2.0))
+    np.testing.assert_array_equal(layer.dZ, [[np.nan, 0, -2, 0, 0, -2, 0, -2]])
+
+
 def test_backward_of_one_unit_is_the_same_outer_product():
     layer = Dense(3, 1, "sigmoid", seed=0)
     layer.forward(np.random.default_rng(2).standard_normal((3, 5)))

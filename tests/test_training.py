@@ -249,6 +249,31 @@ def test_gradient_descent_with_adam_is_the_hand_rolled_loop():
         np.testing.assert_array_equal(p, replay.parameters()[name])
 
 
+def test_any_object_with_a_step_method_is_an_optimizer_on_every_epoch():
+    # Not an nnlib optimiser: the loop calls its step(model) each epoch, as documented.
+    class HalfStep:
+        calls = 0
+
+        def step(self, model):
+            self.calls += 1
+            grads = model.gradients()
+            for name, p in model.parameters().items():
+                p -= 0.5 * grads["d" + name]
+
+    X, Y = datasets.xor()
+    model, replay = xor_model(), xor_model()
+    opt = HalfStep()
+    history = training.gradient_descent(model, X, Y, optimizer=opt, epochs=5)
+    assert opt.calls == 5
+    for J in history:  # the loss before each step, then the step by hand
+        assert replay.loss(X, Y) == J
+        replay.backward(Y)
+        for name, p in replay.parameters().items():
+            p -= 0.5 * replay.gradients()["d" + name]
+    for name, p in model.parameters().items():
+        np.testing.assert_array_equal(p, replay.parameters()[name])
+
+
 def test_history_is_a_list_with_validation_losses_after_each_epoch():
     (X, Y), (X_val, Y_val) = moons_split()
     model, replay = xor_model(), xor_model()
