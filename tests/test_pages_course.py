@@ -106,3 +106,35 @@ def test_figure_alt_texts_state_orderings_that_hold():
     assert rmsprop < adam and 2 * adam < min(gd, momentum)
     assert "lie almost on top of each other and end highest" in text
     assert abs(gd - momentum) < 0.05 * gd
+
+
+def test_initialisation_alt_text_states_what_the_figure_measures():
+    """Every number in the per-layer figure's alt text, against the figure's own runs."""
+    text = page("initialisation")
+    assert text.count("by a factor of about 10 (tanh) or 14 (ReLU) at each layer it passes") == 2
+    stats = {(g, init): initialisation.layer_statistics(g, init)
+             for g in initialisation.ACTIVATIONS for init in initialisation.INITS}
+    depth = initialisation.DEPTH
+    for g, factor in (("tanh", 10), ("relu", 14)):
+        forward, backward = stats[g, "small"]
+        # the mean factor per layer (geometric), each way; off the plot from the fifth layer
+        assert (forward[0] / forward[-1]) ** (1 / (depth - 1)) == pytest.approx(factor, rel=0.05)
+        assert (backward[-1] / backward[0]) ** (1 / (depth - 1)) == pytest.approx(factor, rel=0.05)
+        assert forward[0] > 1e-4 and (forward[4:] < 1e-4).all()
+        assert backward[-1] > 1e-4 and (backward[:16] < 1e-4).all()
+    assert "off the plot (below 1e-4) from the fifth layer it passes on: layers 5 to 20 forward, " \
+           "16 down to 1 backward" in text
+    assert "xavier and he both keep the signal between 0.15 and 2.3" in text
+    tanh = np.concatenate([*stats["tanh", "xavier"], *stats["tanh", "he"]])
+    assert tanh.min() >= 0.15 and tanh.max() <= 2.3
+    forward, backward = stats["tanh", "xavier"]
+    assert (f"from {forward[0]:.0f} at layer 1 to {forward[-1]:.2f} at layer 20 forward and from "
+            f"{backward[-1]:.2f} at layer 20 to {backward[0]:.2f} at layer 1 backward") in text
+    assert "he stays between 0.9 and 1.7 in both directions" in text
+    relu_he = np.concatenate(stats["relu", "he"])
+    assert relu_he.min() >= 0.9 and relu_he.max() <= 1.7
+    forward, backward = stats["relu", "xavier"]
+    assert (np.diff(forward) < 0).all() and (np.diff(backward) > 0).all()  # "steadily"
+    assert (f"xavier falls steadily from {forward[0]:.0f} to {forward[-1]:.0e} forward and from "
+            f"{backward[-1]:.1f} at layer 20 to {backward[0]:.0e} at layer 1 backward"
+            ).replace("e-0", "e-") in text
