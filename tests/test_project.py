@@ -1,6 +1,5 @@
 """The project's own rules: what nnlib may import, declared and locked dependencies, gated deploys."""
 
-import ast
 import json
 import re
 import subprocess
@@ -12,6 +11,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from scripts.cache_keys import imported_names
 from scripts.site_check import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -38,17 +38,11 @@ def third_party_imports():
              *(ROOT / "tests").rglob("*.py")]
     found = {}
     for path in files:
-        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and not node.level:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in LOCAL:
-                    found.setdefault(top, set()).add(path.relative_to(ROOT).as_posix())
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for name in imported_names(path, module):
+            top = name.split(".")[0]
+            if top and top not in sys.stdlib_module_names and top not in LOCAL:
+                found.setdefault(top, set()).add(path.relative_to(ROOT).as_posix())
     return found
 
 
@@ -121,15 +115,7 @@ def test_readme_and_home_page_say_how_a_reader_installs_nnlib():
 
 def test_no_test_module_imports_another_or_conftest():
     """Shared helpers live in scripts/site_check.py and tests/browser.py, fixtures in conftest."""
-    found = []
-    for path in sorted((ROOT / "tests").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            else:
-                continue
-            found += [f"{path.name}: {n}" for n in names
-                      if re.match(r"tests\.(test_\w+|conftest)$", n)]
+    found = [f"{path.name}: {name}" for path in sorted((ROOT / "tests").glob("*.py"))
+             for name in imported_names(path, f"tests.{path.stem}")
+             if re.match(r"tests\.(test_\w+|conftest)$", name)]
     assert found == []
