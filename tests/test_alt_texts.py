@@ -13,8 +13,10 @@ import inspect
 import json
 import re
 
+import matplotlib
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from scipy.optimize import minimize_scalar
 
 from nnlib import datasets, gradcheck, network, optimizers, training
@@ -33,6 +35,7 @@ from scripts.figures import (
 )
 from scripts.figures import training as training_figures
 from scripts.site_check import ROOT
+from scripts.style import THEMES
 from tests.test_pages_course import page
 
 
@@ -82,7 +85,8 @@ def test_why_depth_alt_texts():
     # the line drawn in hidden space, h1 - 2 h2 = 0.5, puts the label-1 points on one side
     assert np.array_equal(H[0] - 2 * H[1] > 0.5, Y[0] == 1)
     assert "one straight line separates the triangle at (1,0) from the two circles" in alt
-    g = np.linspace(-0.5, 1.5, 161)  # the figure's grid
+    assert depth.XOR_PLANE == (-0.5, 1.5) and "the input plane from -0.5 to 1.5 on both axes" in alt
+    g = np.linspace(*depth.XOR_PLANE, 161)  # the figure's grid
     g0, g1 = np.meshgrid(g, g)
     above = depth.xor_network().forward(np.vstack([g0.ravel(), g1.ravel()]))[0] > 0.5
     s = g0.ravel() + g1.ravel()
@@ -166,6 +170,8 @@ def test_loss_divergence_alt_text():
     factors = training_figures.DIVERGENCE_FACTORS
     assert f"at learning rates {factors[0]:g}, {factors[1]:g} and {factors[2]:g} times the " \
            f"threshold 2 over lambda max, which is {critical:.3f}" in alt
+    assert training_figures.DIVERGENCE_TICKS[0] == 1 and training_figures.DIVERGENCE_TICKS[-1] == 1e300
+    assert "on a log scale marked from 1 to 10 to the 300" in alt
     runs = [training_figures.divergence_run(f) for f in factors]
     for history, failed in runs[:2]:
         assert not failed and len(history) == training_figures.DIVERGENCE_EPOCHS
@@ -180,6 +186,28 @@ def test_loss_divergence_alt_text():
 
 
 # --- backpropagation -----------------------------------------------------------------
+
+
+def test_backpropagation_graph_alt_text():
+    alt = alt_text("backpropagation", "backpropagation/graph")
+    fig = Figure()
+    with matplotlib.rc_context(THEMES["light"]):
+        backprop.graph(fig)
+    labels = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+    # each box reads "$Z^{[1]}$ (4, 5)" ("$X = A^{[0]}$ (3, 5)", "$Y$ (1, 5)"): name, layer, shape
+    boxes = re.findall(r"\$([A-Za-z])(?:\^\{\[(\d)\]\})?(?: = A\^\{\[0\]\})?\$ (\(\d, \d\))",
+                       " ".join(labels))
+    shapes = {name + layer: shape for name, layer, shape in boxes}
+    assert shapes == {"X": "(3, 5)", "Z1": "(4, 5)", "A1": "(4, 5)", "Z2": "(1, 5)",
+                      "A2": "(1, 5)", "W1": "(4, 3)", "b1": "(4, 1)", "W2": "(1, 4)",
+                      "b2": "(1, 1)", "Y": "(1, 5)"}
+    n_x, m = backprop.X.shape
+    assert f"a two-layer network with {n_x} inputs, 4 hidden units and 1 output on {m} " \
+           "examples" in alt
+    assert f"X of shape {shapes['X']}, " + ", ".join(
+        f"{name} {shapes[name]}" for name in ("Z1", "A1", "Z2", "A2")) in alt
+    assert f"W1 {shapes['W1']} and b1 {shapes['b1']} feed Z1, W2 {shapes['W2']} and b2 " \
+           f"{shapes['b2']} feed Z2, and Y {shapes['Y']} feeds J" in alt
 
 
 def test_backpropagation_gradcheck_alt_text():
@@ -401,7 +429,10 @@ def test_multiclass_alt_text():
     assert f"over {multiclass.STEPS} Adam steps, starting at {history[0]:.2f}, just above a " \
            f"dashed line at log 3 = {np.log(3):.2f}" in alt and history[0] > np.log(3)
     assert history[200] < history[0] / 5 and f"ending near {history[-1]:.2f}" in alt
-    assert f"with the {X.shape[1]} training points" in alt
+    assert multiclass.PLANE == (-1.2, 1.2) and "the plane from -1.2 to 1.2" in alt
+    assert multiclass.MARKERS == ("o", "^", "s")
+    assert f"with the {X.shape[1]} training points (circles for class 0, triangles for class 1, " \
+           "squares for class 2)" in alt
     wrong = X[:, model.predict(X).ravel() != Y.argmax(axis=0)]
     assert wrong.shape[1] == 2 and (np.linalg.norm(wrong, axis=0) < 0.1).all()
     assert "except for a couple near the centre" in alt
@@ -410,6 +441,10 @@ def test_multiclass_alt_text():
 def test_optimisers_paths_alt_text():
     alt = alt_text("optimisers", "optimisers/paths")
     assert optimisers.START == (-4.0, 1.5) and "from the start at (-4, 1.5)" in alt
+    assert (optimisers.BOWL_W1, optimisers.BOWL_W2) == ((-4.5, 1.5), (-2, 2))
+    assert "w1 from -4.5 to 1.5 and w2 from -2 to 2" in alt
+    assert optimisers.Bowl([2.0, 1.0]).loss() == 2.0**2 / 2 + 5 * 1.0**2
+    assert "Contours of the bowl J = w1 squared over 2 plus 5 w2 squared" in alt
     assert f"still circling near it after {optimisers.STEPS} steps" in alt
     gd, momentum, rmsprop, adam = (optimisers.path(make())
                                    for make in optimisers.BOWL_OPTIMISERS.values())
@@ -512,7 +547,18 @@ def test_initialisation_alt_text_states_what_the_figure_measures():
 
 
 def test_activation_explorer_notebook_alt_texts():
-    _, decay, family = notebook_alt_texts("activation-explorer")
+    grid, decay, family = notebook_alt_texts("activation-explorer")
+    names = [n for n in ACTIVATIONS if n != "softmax"]  # the notebook's panels
+    assert len(names) == 14 and "Fourteen small plots" in grid and "for z from -4 to 4" in grid
+    ends = np.array([-4.0, 4.0])
+    for name in ("sigmoid", "tanh", "softsign", "hardsigmoid"):
+        assert (np.abs(ACTIVATIONS[name].derivative(ends)) < 0.05).all(), name
+    linear = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "mish",
+              "hardswish")
+    for name in linear:
+        slope = ACTIVATIONS[name].derivative(4.0)
+        assert slope == pytest.approx(1.05 if name == "selu" else 1, abs=0.06), name
+    assert f"(SELU: {ACTIVATIONS['selu'].derivative(4.0):.2f})" in grid
     d = {name: ACTIVATIONS[name].derivative for name in ("sigmoid", "tanh", "softsign")}
     assert d["tanh"](-12.0) == d["tanh"](12.0) and d["sigmoid"](-12.0) == d["sigmoid"](12.0)
     assert f"to about {e(d['sigmoid'](12.0))} and {d['tanh'](12.0):.1e} at |z| = 12" in decay
@@ -541,8 +587,20 @@ def test_first_network_notebook_alt_text():
 
 
 def test_multiclass_notebook_alt_text():
-    _, curves, _ = notebook_alt_texts("multiclass")
-    _, _, _, adam = multiclass.trained()  # the notebook trains the same Adam run
+    data, curves, regions = notebook_alt_texts("multiclass")
+    X, Y, model, adam = multiclass.trained()  # the notebook trains the same Adam run
+    assert X.shape[1] == 300 and "Scatter plot of the 300 training examples" in data
+    r = np.linalg.norm(X, axis=0)
+    assert 4 * (r.max() - r.min()) > np.pi  # the angle grows by 4 rad from centre to tip
+    assert "each arm turning through more than half a circle" in data
+    X_test, Y_test = datasets.spiral(m=300, k=3, noise=0.2, seed=1)  # as the notebook's
+    wrong = X_test[:, model.predict(X_test).ravel() != Y_test.argmax(axis=0)]
+    radius = np.sort(np.linalg.norm(wrong, axis=0))
+    assert len(radius) == 3 and radius[1] < 0.05 and radius[2] > 0.95
+    assert wrong[0, np.argmax(np.linalg.norm(wrong, axis=0))] > 0.5
+    assert wrong[1, np.argmax(np.linalg.norm(wrong, axis=0))] < -0.5
+    assert "apart from two at the centre, where the arms meet, and one at the outer end of an " \
+           "arm, at the lower right" in regions
     # and gradient descent with momentum on the same classifier (spiral_history adds the
     # cost after the last step, which the notebook does not draw)
     sgd = optimisers.spiral_history(optimizers.SGD(lr=0.1, momentum=0.9),

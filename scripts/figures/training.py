@@ -81,6 +81,7 @@ def linear_neuron_threshold(X):
 
 DIVERGENCE_FACTORS = (0.5, 0.95, 1.2)  # learning rates, in units of 2 / lambda_max
 DIVERGENCE_EPOCHS = 1500
+DIVERGENCE_TICKS = [1e0, 1e100, 1e200, 1e300]  # of the MSE axis
 
 
 @functools.cache
@@ -126,7 +127,7 @@ def divergence(fig):
                         xytext=(len(history) * 0.2, 1e240), fontsize=9,
                         arrowprops={"arrowstyle": "->",
                                     "color": matplotlib.rcParams["text.color"]})
-    ax.set_yticks([1e0, 1e100, 1e200, 1e300])
+    ax.set_yticks(DIVERGENCE_TICKS)
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
     ax.set_title(f"One linear neuron, MSE on the moons: 2/λmax = {critical:.3f}")
