@@ -416,6 +416,12 @@ def test_neuron_and_forward_alt_texts():
     assert f"the same two half-moons of {X.shape[1]} points" in alt
     assert X[1, Y[0] == 0].mean() > X[1, Y[0] == 1].mean()  # class 0 is the upper arc
     linear, net = (m.accuracy(X, Y) for m in models.values())
+    wrong = models["logistic regression"].predict(X)[0] != Y[0]
+    upper, lower = X[:, wrong & (Y[0] == 0)], X[:, wrong & (Y[0] == 1)]
+    assert (upper[0] > 0.8).all()  # the upper moon spans x1 from -1 to 1: its right end
+    assert (lower[0] < 0.2).mean() > 0.9  # the lower one from 0 to 2: its left end, but one
+    assert "the right end of the upper moon and the left end of the lower moon fall on the " \
+           "wrong side" in alt
     assert f"fall on the wrong side; training accuracy {linear:.1%}" in alt
     assert f"every point is on its own side; training accuracy {net:.1%}" in alt and net == 1
 
@@ -496,7 +502,11 @@ def test_figure_alt_texts_state_orderings_that_hold():
     assert l2[1].validation[-1] < dropout[1].validation[-1] < none[1].validation[-1]
     assert "turns up later than without regularisation" in alt
     assert dropout[1].best_epoch > none[1].best_epoch
+    assert none[1].best_epoch < regularisation.EPOCHS / 4
+    assert "the validation cost reaches its lowest early in training" in alt
     assert "climbs to several times that value" in alt
+    assert np.diff(none[1]).max() < 0.01 and none[1][-1] < 0.1
+    assert "the training cost falls steadily towards 0" in alt
     assert none[1].validation[-1] > 2 * min(none[1].validation)
     assert "both curves flatten early and stay close together, with no climb" in alt
     assert l2[1].validation[-1] < 1.05 * min(l2[1].validation)
