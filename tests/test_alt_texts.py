@@ -34,9 +34,8 @@ from scripts.figures import (
     vanishing,
 )
 from scripts.figures import training as training_figures
-from scripts.site_check import ROOT
+from scripts.site_check import ROOT, page_source
 from scripts.style import THEMES
-from tests.test_pages_course import page
 
 
 def alt_text(name, figure):
@@ -44,7 +43,7 @@ def alt_text(name, figure):
 
     The figure must appear once in each theme, with the same alt text.
     """
-    text = page(name)
+    text = page_source(name)
     prefix = "../" * name.count("/")
     alts = {theme: re.findall(rf"!\[(.+?)\]\({re.escape(prefix)}figures/{re.escape(figure)}"
                               rf"-{theme}\.svg#only-{theme}\)", text)

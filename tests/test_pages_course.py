@@ -14,15 +14,11 @@ import pytest
 
 from nnlib import datasets
 from scripts.figures import depth, initialisation, multiclass, optimisers, regularisation
-from scripts.site_check import ROOT
-
-
-def page(name):
-    return (ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+from scripts.site_check import page_source
 
 
 def test_why_depth_figures_draw_the_page_networks():
-    text = page("why-depth")
+    text = page_source("why-depth")
     X, Y = datasets.xor()
     np.testing.assert_array_equal(depth.xor_network().forward(X), Y)
     for name in ("W1", "b1", "W2"):  # the page sets them as W1[:] = [[1, 1], [1, 1]] etc.
@@ -40,7 +36,7 @@ def test_why_depth_figures_draw_the_page_networks():
 
 
 def test_initialisation_figure_measures_the_page_network():
-    text = page("initialisation")
+    text = page_source("initialisation")
     assert (initialisation.WIDTH, initialisation.DEPTH, initialisation.EXAMPLES) == (100, 20, 500)
     assert "def layer_statistics(g, init, n=100, L=20, m=500):" in text
     for g in initialisation.ACTIVATIONS:
@@ -53,7 +49,7 @@ def test_initialisation_figure_measures_the_page_network():
 
 
 def test_multiclass_figure_trains_the_page_classifier():
-    text = page("multiclass")
+    text = page_source("multiclass")
     X, Y, model, history = multiclass.trained()
     assert multiclass.SIZES == [2, 32, 3] and 'MLP([2, 32, 3], ["relu", "identity"], seed=0)' in text
     assert f"Adam(lr={multiclass.LEARNING_RATE})" in text
@@ -64,7 +60,7 @@ def test_multiclass_figure_trains_the_page_classifier():
 
 @pytest.mark.parametrize("title", regularisation.RUNS)
 def test_regularisation_figures_train_the_page_networks(title):
-    text = page("regularisation")
+    text = page_source("regularisation")
     _, history = regularisation.run(title)
     assert f"({history[-1]:.3f}, {history.validation[-1]:.3f})" in text
     if regularisation.RUNS[title][0] == 0.0:  # L2's best epoch is in the figure only
@@ -73,7 +69,7 @@ def test_regularisation_figures_train_the_page_networks(title):
 
 
 def test_optimiser_figures_take_the_page_steps():
-    text = page("optimisers")
+    text = page_source("optimisers")
     labels = ("gradient descent", "momentum", "RMSprop", "Adam")
     for label, make in zip(labels, optimisers.BOWL_OPTIMISERS.values()):
         w = optimisers.path(make())[-1]
