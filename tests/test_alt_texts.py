@@ -313,6 +313,11 @@ def test_activation_alt_texts_quote_the_figures_numbers():
     assert (d["hardswish"](-3.001), d["hardswish"](3.001)) == (0, 1)
     assert "a straight line from -0.5 at z = -3 to 1.5 at z = 3, with filled dots at both ends" in alt
 
+    alt = alt_text("activations/hard", "activations/identity")
+    np.testing.assert_array_equal(g["identity"](Z), Z)
+    np.testing.assert_array_equal(d["identity"](Z), np.ones_like(Z))
+    assert "a straight line through the origin with slope 1" in alt and "the constant 1" in alt
+
     for name, at_zero in (("gelu", 0.5), ("silu", 0.5), ("mish", 0.6)):
         alt = alt_text("activations/smooth", f"activations/{name}")
         z_min, g_min = extremum(g[name], -3, 0)
