@@ -92,6 +92,11 @@ def build_site(dest, env=None, config=ROOT / "mkdocs.yml", generator="mkdocs"):
 # --- pages and serving ----------------------------------------------------------------------
 
 
+def page_source(name):
+    """The Markdown source of the page docs/<name>.md (``name`` like "activations/smooth")."""
+    return (ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+
+
 def site_pages(site):
     """Every page of a built site, as URL paths relative to its root ("", "activations/")."""
     return sorted(

@@ -14,15 +14,11 @@ import pytest
 
 from nnlib import datasets
 from scripts.figures import depth, initialisation, multiclass, optimisers, regularisation
-from scripts.site_check import ROOT
-
-
-def page(name):
-    return (ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+from scripts.site_check import page_source
 
 
 def test_why_depth_figures_draw_the_page_networks():
-    text = page("why-depth")
+    text = page_source("why-depth")
     X, Y = datasets.xor()
     np.testing.assert_array_equal(depth.xor_network().forward(X), Y)
     for name in ("W1", "b1", "W2"):  # the page sets them as W1[:] = [[1, 1], [1, 1]] etc.
@@ -40,7 +36,7 @@ def test_why_depth_figures_draw_the_page_networks():
 
 
 def test_initialisation_figure_measures_the_page_network():
-    text = page("initialisation")
+    text = page_source("initialisation")
     assert (initialisation.WIDTH, initialisation.DEPTH, initialisation.EXAMPLES) == (100, 20, 500)
     assert "def layer_statistics(g, init, n=100, L=20, m=500):" in text
     for g in initialisation.ACTIVATIONS:
@@ -53,7 +49,7 @@ def test_initialisation_figure_measures_the_page_network():
 
 
 def test_multiclass_figure_trains_the_page_classifier():
-    text = page("multiclass")
+    text = page_source("multiclass")
     X, Y, model, history = multiclass.trained()
     assert multiclass.SIZES == [2, 32, 3] and 'MLP([2, 32, 3], ["relu", "identity"], seed=0)' in text
     assert f"Adam(lr={multiclass.LEARNING_RATE})" in text
@@ -64,7 +60,7 @@ def test_multiclass_figure_trains_the_page_classifier():
 
 @pytest.mark.parametrize("title", regularisation.RUNS)
 def test_regularisation_figures_train_the_page_networks(title):
-    text = page("regularisation")
+    text = page_source("regularisation")
     _, history = regularisation.run(title)
     assert f"({history[-1]:.3f}, {history.validation[-1]:.3f})" in text
     if regularisation.RUNS[title][0] == 0.0:  # L2's best epoch is in the figure only
@@ -73,7 +69,7 @@ def test_regularisation_figures_train_the_page_networks(title):
 
 
 def test_optimiser_figures_take_the_page_steps():
-    text = page("optimisers")
+    text = page_source("optimisers")
     labels = ("gradient descent", "momentum", "RMSprop", "Adam")
     for label, make in zip(labels, optimisers.BOWL_OPTIMISERS.values()):
         w = optimisers.path(make())[-1]
@@ -83,58 +79,3 @@ def test_optimiser_figures_take_the_page_steps():
         assert f"{label:16} J after {optimisers.SPIRAL_STEPS} steps: {J:.3f}" in text, label
     assert "Bowl([-4.0, 1.5])" in text and optimisers.START == (-4.0, 1.5)
 
-
-def test_figure_alt_texts_state_orderings_that_hold():
-    """The regularisation and optimisers alt texts describe orderings, not numbers: check them."""
-    text = page("regularisation")
-    train, _ = regularisation.data()
-    none, l2, dropout = (regularisation.run(title) for title in regularisation.RUNS)
-    assert "without regularisation, with the higher training accuracy of the two" in text
-    assert none[0].accuracy(*train) > l2[0].accuracy(*train)
-    assert "its validation cost ends the lowest of the three" in text
-    assert "ends between the other two" in text
-    assert l2[1].validation[-1] < dropout[1].validation[-1] < none[1].validation[-1]
-    assert "turns up later than without regularisation" in text
-    assert dropout[1].best_epoch > none[1].best_epoch
-    assert "climbs to several times that value" in text
-    assert none[1].validation[-1] > 2 * min(none[1].validation)
-
-    text = page("optimisers")
-    gd, momentum, rmsprop, adam = (optimisers.spiral_history(make())[-1]
-                                   for make in optimisers.SPIRAL_OPTIMISERS.values())
-    assert "end several times lower, RMSprop the lowest" in text
-    assert rmsprop < adam and 2 * adam < min(gd, momentum)
-    assert "lie almost on top of each other and end highest" in text
-    assert abs(gd - momentum) < 0.05 * gd
-
-
-def test_initialisation_alt_text_states_what_the_figure_measures():
-    """Every number in the per-layer figure's alt text, against the figure's own runs."""
-    text = page("initialisation")
-    assert text.count("by a factor of about 10 (tanh) or 14 (ReLU) at each layer it passes") == 2
-    stats = {(g, init): initialisation.layer_statistics(g, init)
-             for g in initialisation.ACTIVATIONS for init in initialisation.INITS}
-    depth = initialisation.DEPTH
-    for g, factor in (("tanh", 10), ("relu", 14)):
-        forward, backward = stats[g, "small"]
-        # the mean factor per layer (geometric), each way; off the plot from the fifth layer
-        assert (forward[0] / forward[-1]) ** (1 / (depth - 1)) == pytest.approx(factor, rel=0.05)
-        assert (backward[-1] / backward[0]) ** (1 / (depth - 1)) == pytest.approx(factor, rel=0.05)
-        assert forward[0] > 1e-4 and (forward[4:] < 1e-4).all()
-        assert backward[-1] > 1e-4 and (backward[:16] < 1e-4).all()
-    assert "off the plot (below 1e-4) from the fifth layer it passes on: layers 5 to 20 forward, " \
-           "16 down to 1 backward" in text
-    assert "xavier and he both keep the signal between 0.15 and 2.3" in text
-    tanh = np.concatenate([*stats["tanh", "xavier"], *stats["tanh", "he"]])
-    assert tanh.min() >= 0.15 and tanh.max() <= 2.3
-    forward, backward = stats["tanh", "xavier"]
-    assert (f"from {forward[0]:.0f} at layer 1 to {forward[-1]:.2f} at layer 20 forward and from "
-            f"{backward[-1]:.2f} at layer 20 to {backward[0]:.2f} at layer 1 backward") in text
-    assert "he stays between 0.9 and 1.7 in both directions" in text
-    relu_he = np.concatenate(stats["relu", "he"])
-    assert relu_he.min() >= 0.9 and relu_he.max() <= 1.7
-    forward, backward = stats["relu", "xavier"]
-    assert (np.diff(forward) < 0).all() and (np.diff(backward) > 0).all()  # "steadily"
-    assert (f"xavier falls steadily from {forward[0]:.0f} to {forward[-1]:.0e} forward and from "
-            f"{backward[-1]:.1f} at layer 20 to {backward[0]:.0e} at layer 1 backward"
-            ).replace("e-0", "e-") in text

@@ -26,6 +26,7 @@ GRID_ORDER = ["sigmoid", "tanh", "softsign", "hardsigmoid",
               "relu", "leaky_relu", "elu", "selu",
               "gelu", "silu", "mish", "softplus",
               "hardswish", "identity"]
+GRID_Z, GRID_VALUES = (-4, 4), (-2, 3)  # the axes every panel of the grid shares
 
 
 def title(act):
@@ -150,7 +151,7 @@ def all_activations(fig):
     cols = 4
     rows = -(-(len(names) + 1) // cols)  # one spare cell for the legend
     axes = fig.subplots(rows, cols, sharex=True, sharey=True).ravel()
-    z = np.linspace(-4, 4, 321)  # steps of 1/40: the kinks (0, ±3) are on the grid
+    z = np.linspace(*GRID_Z, 321)  # steps of 1/40: the kinks (0, ±3) are on the grid
     tol = 0.004  # in y units: ~0.1 pt on a 5-unit, 1.4-inch-high panel
     lowest = set(range(len(names) - cols, len(names)))  # lowest panel of each column
     zero_line = {"color": matplotlib.rcParams["grid.color"], "linewidth": 0.6, "zorder": 0}
@@ -160,7 +161,7 @@ def all_activations(fig):
         zz, dd, _ = break_at_jumps(act, z, act.derivative(z))
         d_line, = ax.plot(*thin(zz, dd, tol), linewidth=1.6, **style(1))
         ax.set_title(name, fontsize=9, pad=2)
-        ax.set(xlim=(-4, 4), ylim=(-2, 3), xticks=[-4, 0, 4], yticks=[-2, 0, 2])
+        ax.set(xlim=GRID_Z, ylim=GRID_VALUES, xticks=[-4, 0, 4], yticks=[-2, 0, 2])
         ax.grid(False)
         ax.axhline(0, **zero_line)
         ax.patch.set_visible(False)  # transparent anyway
@@ -177,13 +178,18 @@ def all_activations(fig):
     axes[len(names)].legend([f_line, d_line], ["g(z)", "g′(z)"], loc="center", fontsize=10)
 
 
+def gelu_differences():
+    """z from -6 to 6, and GELU's tanh approximation minus the exact GELU: in g and in g'."""
+    z = np.round(np.linspace(-6, 6, 481), 3)
+    return (z, gelu(z, approximate="tanh") - gelu(z),
+            gelu.derivative(z, approximate="tanh") - gelu.derivative(z))
+
+
 @figure("activations/gelu-approximations", size=(6.4, 3.2))
 def gelu_approximations(fig):
     """How far GELU's tanh approximation is from the exact GELU, in g and in g'."""
-    z = np.round(np.linspace(-6, 6, 481), 3)
+    z, diff_f, diff_d = gelu_differences()
     ax_f, ax_d = fig.subplots(1, 2, sharey=True)
-    diff_f = gelu(z, approximate="tanh") - gelu(z)
-    diff_d = gelu.derivative(z, approximate="tanh") - gelu.derivative(z)
     ax_f.plot(z, diff_f * 1e4, **style(0))
     ax_f.set_title("gelu(z, 'tanh') − gelu(z)")
     ax_d.plot(z, diff_d * 1e4, **style(1))

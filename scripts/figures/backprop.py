@@ -99,21 +99,27 @@ def graph(fig):
                 color=backward)
 
 
-@figure("backpropagation/gradcheck-eps", size=(6.4, 3.8))
-def gradcheck_eps(fig):
-    """Overall relative error of backprop vs central differences, for ε from 1e-1 to 1e-10."""
+def gradcheck_errors():
+    """The ε grid (1e-1 to 1e-10) and gradcheck's overall relative error at each ε, for
+    {"tanh": the smooth 3-4-1 network, "relu": the ReLU one with a z 1e-4 from its kink}."""
     smooth = network.MLP([3, 4, 1], ["tanh", "sigmoid"], seed=0, init="xavier")
     kinked = network.MLP([3, 4, 1], ["relu", "sigmoid"], seed=0)
     W1, b1 = kinked.layers[0].W, kinked.layers[0].b
     b1[0, 0] = 1e-4 - W1[0] @ X[:, 0]  # unit 1's z for example 1 sits 1e-4 from the kink
     eps = np.logspace(-1, -10, 19)
+    return eps, {name: np.array([gradcheck.check_network(model, X, Y, eps=e)["overall"]
+                                 for e in eps])
+                 for name, model in (("tanh", smooth), ("relu", kinked))}
+
+
+@figure("backpropagation/gradcheck-eps", size=(6.4, 3.8))
+def gradcheck_eps(fig):
+    """Overall relative error of backprop vs central differences, for ε from 1e-1 to 1e-10."""
+    eps, errors = gradcheck_errors()
     ax = fig.subplots()
-    for i, (label, model) in enumerate([
-        ("tanh (smooth)", smooth),
-        ("ReLU, one z = 10⁻⁴", kinked),
-    ]):
-        errors = [gradcheck.check_network(model, X, Y, eps=e)["overall"] for e in eps]
-        ax.plot(eps, errors, label=label, **style(i))
+    labels = {"tanh": "tanh (smooth)", "relu": "ReLU, one z = 10⁻⁴"}
+    for i, (name, label) in enumerate(labels.items()):
+        ax.plot(eps, errors[name], label=label, **style(i))
     fg = matplotlib.rcParams["text.color"]
     for level in (1e-2, 1e-4, 1e-7):
         ax.axhline(level, color=fg, linewidth=0.8, linestyle=":")

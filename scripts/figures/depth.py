@@ -23,6 +23,7 @@ from scripts.style import style
 # The page's XOR network (Goodfellow, Bengio & Courville, Deep Learning, 6.1).
 XOR_NET = {"W1": [[1.0, 1.0], [1.0, 1.0]], "b1": [[0.0], [-1.0]],
            "W2": [[1.0, -2.0]], "b2": [[0.0]]}
+XOR_PLANE = (-0.5, 1.5)  # both axes of the input-space panel
 INTERVAL = (-2.0, 2.0)
 WIDTHS = (2, 4, 8, 16)
 
@@ -84,7 +85,7 @@ def xor(fig):
     X, Y = datasets.xor()
     model = xor_network()
     ax_in, ax_hidden = fig.subplots(1, 2)
-    g = np.linspace(-0.5, 1.5, 161)
+    g = np.linspace(*XOR_PLANE, 161)
     g0, g1 = np.meshgrid(g, g)
     out = model.forward(np.vstack([g0.ravel(), g1.ravel()])).reshape(g0.shape)
     c0, c1 = style(0)["color"], style(1)["color"]
@@ -100,7 +101,7 @@ def xor(fig):
                        edgecolors=fg, linewidths=0.8, label=f"y = {label}")
         ax.set_aspect("equal")
         ax.grid(False)
-    ax_in.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(-0.5, 1.5), ylim=(-0.5, 1.5),
+    ax_in.set(xlabel="$x_1$", ylabel="$x_2$", xlim=XOR_PLANE, ylim=XOR_PLANE,
               title="input space: output > 0.5 shaded")
     ax_hidden.set(xlabel="$a^{[1]}_1$", ylabel="$a^{[1]}_2$", xlim=(-0.3, 2.3), ylim=(-0.4, 1.4),
                   title="hidden space: one line separates")

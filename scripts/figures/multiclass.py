@@ -21,6 +21,7 @@ SPIRAL = {"m": 300, "k": 3, "noise": 0.2, "seed": 0}
 SIZES, ACTIVATIONS = [2, 32, 3], ["relu", "identity"]
 LEARNING_RATE, STEPS = 0.01, 1000
 MARKERS = ("o", "^", "s")
+PLANE = (-1.2, 1.2)  # both axes of the regions panel
 
 
 @functools.cache
@@ -40,7 +41,7 @@ def trained():
 def draw_regions(ax, model, X, labels, k):
     """The arg-max class of the model's output over the plane, and the points by class."""
     fg = matplotlib.rcParams["text.color"]
-    g = np.linspace(-1.2, 1.2, 201)
+    g = np.linspace(*PLANE, 201)
     g0, g1 = np.meshgrid(g, g)
     regions = model.predict(np.vstack([g0.ravel(), g1.ravel()])).reshape(g0.shape)
     colours = [style(c)["color"] for c in range(k)]

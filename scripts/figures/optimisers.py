@@ -18,6 +18,7 @@ from scripts.figure_registry import figure
 from scripts.style import style
 
 START, STEPS = (-4.0, 1.5), 40
+BOWL_W1, BOWL_W2 = (-4.5, 1.5), (-2.0, 2.0)  # the axes of the paths figure
 BOWL_OPTIMISERS = {
     "gradient descent, α = 0.18": lambda: SGD(lr=0.18),
     "momentum, α = 0.05, β = 0.8": lambda: SGD(lr=0.05, momentum=0.8),
@@ -77,7 +78,7 @@ def spiral_history(optimizer, steps=SPIRAL_STEPS):
 def paths(fig):
     fg = matplotlib.rcParams["text.color"]
     ax = fig.subplots()
-    g1, g2 = np.meshgrid(np.linspace(-4.5, 1.5, 121), np.linspace(-2, 2, 81))
+    g1, g2 = np.meshgrid(np.linspace(*BOWL_W1, 121), np.linspace(*BOWL_W2, 81))
     ax.contour(g1, g2, 0.5 * g1**2 + 5 * g2**2, levels=[0.5, 2, 4.5, 8, 12.5],
                colors=[fg], linewidths=0.5, alpha=0.5, rasterized=True)  # files < 50 KB
     for i, (label, make) in enumerate(BOWL_OPTIMISERS.items()):
@@ -85,7 +86,7 @@ def paths(fig):
         ax.plot(points[:, 0], points[:, 1], linewidth=1.2, label=label, **style(i))
     ax.plot(*START, marker="o", color=fg, markersize=5)
     ax.plot(0, 0, marker="*", color=fg, markersize=9)
-    ax.set(xlabel="$w_1$", ylabel="$w_2$", xlim=(-4.5, 1.5), ylim=(-2, 2), aspect="equal",
+    ax.set(xlabel="$w_1$", ylabel="$w_2$", xlim=BOWL_W1, ylim=BOWL_W2, aspect="equal",
            xticks=[-4, -2, 0], yticks=[-2, 0, 2])
     ax.tick_params(length=0)
     ax.grid(False)

@@ -5,6 +5,8 @@ Every number comes from nnlib: the losses and their derivatives from
 ``nnlib.losses``, the curves from ``nnlib.training`` on ``nnlib.datasets``.
 """
 
+import functools
+
 import matplotlib
 import numpy as np
 
@@ -24,9 +26,8 @@ def classifier(hidden="tanh"):
     return network.MLP([2, 8, 1], [hidden, "sigmoid"], seed=0, init="xavier")
 
 
-@figure("loss-and-gradient-descent/saturation", size=(6.4, 3.4))
-def saturation(fig):
-    """|dJ/dz| of one sigmoid output with label y = 1, under MSE and under BCE."""
+def saturation_gradients():
+    """z (one row, -8 to 8) and dL/dz of one sigmoid output with label 1: under BCE, under MSE."""
     z = np.linspace(-8, 8, 321)[None, :]
     a = sigmoid(z)
     y = np.ones_like(a)
@@ -34,6 +35,13 @@ def saturation(fig):
     # Each column is one example; the losses average over m, so multiply m back.
     through_mse = m * mse.derivative(a, y) * sigmoid.derivative(z)
     through_bce = m * binary_cross_entropy.fused_dZ(a, y)
+    return z, through_bce, through_mse
+
+
+@figure("loss-and-gradient-descent/saturation", size=(6.4, 3.4))
+def saturation(fig):
+    """|dJ/dz| of one sigmoid output with label y = 1, under MSE and under BCE."""
+    z, through_bce, through_mse = saturation_gradients()
     ax = fig.subplots()
     ax.plot(z[0], np.abs(through_bce[0]), label="cross-entropy: |a − y|", **style(0))
     ax.plot(z[0], np.abs(through_mse[0]), label="MSE: |2(a − y)σ′(z)|", **style(1))
@@ -46,14 +54,18 @@ def saturation(fig):
     ax.legend(loc="upper right")
 
 
+def learning_rate_history(rate):
+    """BCE per epoch of the 2-8-1 classifier on the moons, full-batch GD at ``rate``."""
+    X, Y = datasets.moons(**MOONS)
+    return training.gradient_descent(classifier(), X, Y, learning_rate=rate, epochs=EPOCHS)
+
+
 @figure("loss-and-gradient-descent/learning-rates", size=(6.4, 3.8))
 def learning_rates(fig):
     """BCE per epoch of the 2-8-1 classifier, full-batch GD, three learning rates."""
-    X, Y = datasets.moons(**MOONS)
     ax = fig.subplots()
     for i, (label, rate) in enumerate(RATES.items()):
-        history = training.gradient_descent(classifier(), X, Y, learning_rate=rate,
-                                            epochs=EPOCHS)
+        history = learning_rate_history(rate)
         ax.plot(history, label=f"α = {rate:g} ({label})", linewidth=1.5, **style(i))
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
@@ -67,29 +79,44 @@ def linear_neuron_threshold(X):
     return 2 / np.linalg.eigvalsh(2 * X1 @ X1.T / X.shape[1]).max()
 
 
+DIVERGENCE_FACTORS = (0.5, 0.95, 1.2)  # learning rates, in units of 2 / lambda_max
+DIVERGENCE_EPOCHS = 1500
+DIVERGENCE_TICKS = [1e0, 1e100, 1e200, 1e300]  # of the MSE axis
+
+
+@functools.cache
+def divergence_run(factor):
+    """MSE per epoch of one linear neuron at ``factor`` * 2/lambda_max; and whether it diverged.
+
+    The history stops at the last finite loss if nnlib raised its "diverged" error.
+    """
+    X, Y = datasets.moons(**MOONS)
+    rate = factor * linear_neuron_threshold(X)
+    model = network.MLP([2, 1], ["identity"], seed=0)
+    history = []
+    # One epoch per call, so the history up to the failure is kept.
+    with np.errstate(over="ignore"):  # NumPy warns before the loss becomes inf
+        for _ in range(DIVERGENCE_EPOCHS):
+            try:
+                history += training.gradient_descent(model, X, Y, learning_rate=rate,
+                                                     epochs=1, loss="mse")
+            except ValueError as error:  # nnlib.training's non-finite-loss check
+                if "diverged" not in str(error):
+                    raise
+                return history, True
+    return history, False
+
+
 @figure("loss-and-gradient-descent/divergence", size=(6.4, 3.6))
 def divergence(fig):
     """MSE of one linear neuron: below 2/lambda_max it converges, above it blows up."""
-    X, Y = datasets.moons(**MOONS)
-    critical = linear_neuron_threshold(X)
+    critical = linear_neuron_threshold(datasets.moons(**MOONS)[0])
     ax = fig.subplots()
     # Fixed limits before plotting: autoscaling 1e305 with a margin overflows float64.
     ax.set_yscale("log")
     ax.set_ylim(1e-3, 1e307)  # near the top of float64: inf lies just above
-    for i, factor in enumerate((0.5, 0.95, 1.2)):
-        model = network.MLP([2, 1], ["identity"], seed=0)
-        history, failed = [], False
-        # One epoch per call, so the history up to the failure is kept.
-        with np.errstate(over="ignore"):  # NumPy warns before the loss becomes inf
-            for _ in range(1500):
-                try:
-                    history += training.gradient_descent(
-                        model, X, Y, learning_rate=factor * critical, epochs=1, loss="mse")
-                except ValueError as error:  # nnlib.training's non-finite-loss check
-                    if "diverged" not in str(error):
-                        raise
-                    failed = True
-                    break
+    for i, factor in enumerate(DIVERGENCE_FACTORS):
+        history, failed = divergence_run(factor)
         line, = ax.plot(history, label=f"α = {factor:g} · 2/λmax = {factor * critical:.3f}",
                         **style(i))
         if failed:
@@ -100,7 +127,7 @@ def divergence(fig):
                         xytext=(len(history) * 0.2, 1e240), fontsize=9,
                         arrowprops={"arrowstyle": "->",
                                     "color": matplotlib.rcParams["text.color"]})
-    ax.set_yticks([1e0, 1e100, 1e200, 1e300])
+    ax.set_yticks(DIVERGENCE_TICKS)
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
     ax.set_title(f"One linear neuron, MSE on the moons: 2/λmax = {critical:.3f}")
