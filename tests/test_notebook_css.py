@@ -131,6 +131,23 @@ def test_cut_shows_the_page_as_the_whole_css(browser, site_url, whole_css, name,
     assert ImageChops.difference(*shots).getbbox() is None, "the screenshots differ"
 
 
+def _search(page, query):
+    """Type ``query`` into Material's search until it shows results (typed before its index
+    is ready, a query stays unanswered)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = page.locator("input.md-search__input")
+    for _ in range(10):
+        field.fill("")
+        field.press_sequentially(query)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=2_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    pytest.fail(f"the search shows no result for {query!r}")
+
+
 def _difference(cut, whole):
     """Where two computed-style strings differ: the element, and the declarations that differ."""
     element, _, cut = cut.partition(" ")
@@ -175,8 +192,7 @@ def test_no_rule_left_out_matches_the_page_as_loaded(browser, site_url, whole_cs
     button = page.query_selector(".md-code__button")  # content.code.copy's, added by JS
     if button:
         button.click()  # and its "Copied to clipboard" dialog
-    page.fill("input.md-search__input", "gradient")  # Material's search results, built by JS
-    page.wait_for_selector(".md-search-result__item")
+    _search(page, "gradient")  # Material's search results, built by JS
     found = page.evaluate(LEFT_OUT_THAT_MATCH, [whole_css, cut[1]])
     page.close()
     assert not found, f"{len(found)} rules left out match the page, e.g. {found[:5]}"
