@@ -1,5 +1,6 @@
 """MkDocs hook: build the figures and typeset the math, and serve both from the site itself;
-expand the widgets' placeholders (scripts/widgets.py).
+expand the widgets' placeholders (scripts/widgets.py); give the notebook pages their
+stylesheet, cut to what they use (scripts/notebook_css.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
 rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
@@ -22,20 +23,32 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any working directory
     sys.path.insert(0, str(ROOT))
 
-from scripts import cache_keys, math_render, notebook_pages, notebooks, page_images, widgets  # noqa: E402
+from scripts import (  # noqa: E402
+    cache_keys,
+    css_prune,
+    math_render,
+    notebook_css,
+    notebook_pages,
+    notebooks,
+    page_images,
+    widgets,
+)
 
 FIGURES = ROOT / ".cache" / "figures"
 MATH_SITE_DIR = "assets/math"  # the stylesheet (mkdocs.yml's extra_css) and its fonts
 MATH_CSS = f"{MATH_SITE_DIR}/mathjax.css"
 typesetter = None  # this build's math_render.Typesetter
+stylesheet = None  # this build's notebook_css.Stylesheet
 
 
 def on_config(config):
-    global typesetter
+    global typesetter, stylesheet
     if typesetter is not None:
         typesetter.close()
-    importlib.reload(math_render)  # mkdocs serve: edits to it count from the next build
+    for module in (math_render, css_prune, notebook_css):  # mkdocs serve: edits to them
+        importlib.reload(module)  # count from the next build
     typesetter = math_render.Typesetter()
+    stylesheet = notebook_css.Stylesheet(config)
     return _key_notebooks_on_nnlib(config)
 
 
@@ -82,7 +95,7 @@ def _add(files, config, uri, path):
 
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
-        html = notebook_pages.clean(html, page, config)
+        html = notebook_pages.clean(html, page, config, stylesheet)
     elif 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
         figures_url = get_relative_url("figures/x", page.url)[:-1]
         html = widgets.expand(html, figures_url, FIGURES)
@@ -106,11 +119,16 @@ def on_post_page(output, page, config):
         f'<link rel="preload" href="{get_relative_url(f"{MATH_SITE_DIR}/{font}", page.url)}" '
         f'as="font" type="font/woff2" crossorigin>'
         for font in math_render.fonts_used(output))
-    return output.replace("</head>", f"{links}</head>", 1) if links else output
+    output = output.replace("</head>", f"{links}</head>", 1) if links else output
+    if page.file.src_uri.endswith(".ipynb"):
+        stylesheet.add_page(output, page)
+    return output
 
 
 def on_post_build(config):
-    """The math stylesheet and fonts, once every page is typeset (after on_env, in MkDocs)."""
+    """The math stylesheet and fonts, once every page is typeset (after on_env, in MkDocs);
+    the notebook pages' stylesheet, once they are written."""
+    stylesheet.write()
     try:
         css = typesetter.stylesheet()
     except math_render.MathError as error:

@@ -1,7 +1,6 @@
 """Notebook pages (mkdocs-jupyter): nothing from another host, the CSS once, a download button,
 alt text on the figures, and links to the hosted site made relative."""
 
-import hashlib
 import html as html_lib
 import json
 import re
@@ -17,19 +16,19 @@ _COPY_TEXT = re.compile(
 _FIGURE = re.compile(r'<img\b(?P<attrs>[^>]*?)\s*\bsrc="data:image/png;base64,')
 _ALT = re.compile(r'\s*\balt="[^"]*"')
 _EXTERNAL = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|\bimport\b[^;]*?["'])(?:https?:)?//""")
-NOTEBOOK_CSS_DIR = "assets/stylesheets"
 # JupyterLab's code colours and prompt, darker or lighter for WCAG AA contrast (in docs/).
 NOTEBOOK_CSS_FIXES = "stylesheets/notebooks.css"
 
 
-def clean(html, page, config):
+def clean(html, page, config, stylesheet):
     """Notebook pages: nothing from another host, the CSS once, a download button.
 
     mkdocs-jupyter's template adds ``<script src="">`` (its MathJax 2 URL, empty
     here: the math is typeset when the site is built), a MathJax 2 config and a module
     script that imports Mermaid from a CDN: all three go. Its ~600 KB of inline
-    JupyterLab CSS, followed by ``docs/stylesheets/notebooks.css``, moves to one
-    stylesheet shared by every notebook page, named by its hash; a block that is
+    JupyterLab CSS, followed by ``docs/stylesheets/notebooks.css``, goes to
+    ``stylesheet`` (a ``scripts.notebook_css.Stylesheet``), which cuts it to what
+    the notebook pages use and writes it once for all of them; a block that is
     only the Python repr of a list of that same CSS (an mkdocs-jupyter slip) is
     dropped. The page gets Material's button to
     download the .ipynb that ``include_source`` copies beside it. Figures get
@@ -50,12 +49,7 @@ def clean(html, page, config):
     blocks = [m.group(1) for m in _STYLE.finditer(html)
               if not m.group(1).lstrip().startswith("[")]
     fixes = (Path(config["docs_dir"]) / NOTEBOOK_CSS_FIXES).read_text()
-    css = "\n".join([*blocks, fixes]).encode()
-    uri = f"{NOTEBOOK_CSS_DIR}/jupyter-{hashlib.sha256(css).hexdigest()[:12]}.css"
-    dest = Path(config["site_dir"]) / uri
-    if not dest.is_file():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(css)
+    link = stylesheet.link("\n".join([*blocks, fixes]), page)
     html = _STYLE.sub("", html)
     html = _figure_alt_text(html, page)
     html = _site_links_relative(html, page, config)
@@ -63,7 +57,6 @@ def clean(html, page, config):
     if external:
         raise PluginError(f"{page.file.src_uri}: a script still loads from another host: "
                           f"{external[0][:200]}")
-    link = f'<link rel="stylesheet" href="{get_relative_url(uri, page.url)}">'
     return link + _download_button(page) + html
 
 
