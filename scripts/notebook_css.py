@@ -31,7 +31,8 @@ class Stylesheet:
 
     def __init__(self, config):
         self.site_dir = Path(config["site_dir"])
-        self.palette = config["theme"]["palette"]
+        palette = config["theme"].get("palette") or {}  # one mapping, a toggle's list, or none
+        self.palette = palette if isinstance(palette, list) else [palette]
         self.css = None
         self.pages = {}  # the written file of each notebook page: its URL and its HTML
 
