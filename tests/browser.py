@@ -7,8 +7,6 @@ tests/conftest.py); the site's own helpers (serving, pages, budgets) are in
 
 import re
 
-from scripts.site_check import SITE_URL
-
 # The fonts the page asked for (the math's among them) have loaded, or failed.
 FONTS_SETTLED = "() => document.fonts.ready.then(() => true)"
 
@@ -60,13 +58,6 @@ MATH_STATE = r"""() => {
     mathScript: typeof window.MathJax !== 'undefined' || typeof window.katex !== 'undefined',
   };
 }"""
-
-# The math is done once Arithmatex's spans hold typeset math and no TeX delimiter is left in
-# the text (notebook cells have no Arithmatex span: only the second test sees their math).
-MATH_DONE = f"""() => {{
-  const s = ({MATH_STATE})();
-  return s.untypeset.length === 0 && s.raw.length === 0;
-}}"""
 
 # Lazy images first load (a reader scrolling would load them), then each must have loaded.
 BROKEN_IMAGES = """async () => {
@@ -144,46 +135,6 @@ def switch_scheme(page, scheme):
     page.wait_for_function(f"() => ({SCHEME})() === '{scheme}'")
 
 
-def open_for_instant_navigation(browser, site_url):
-    """A tab on the home page where Material's instant navigation is armed, as on the host.
-
-    Material intercepts a click only for a URL in sitemap.xml, whose URLs name the real host;
-    it maps them to the current protocol and host name but not the port, so on a local
-    server they never match. Rewriting them to the local server's URL restores what readers
-    of the hosted site get.
-    """
-    page = browser.new_page()
-
-    def sitemap(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text().replace(SITE_URL, site_url))
-
-    page.route("**/sitemap.xml", sitemap)
-    log = listen(page)
-    log["documents"] = []
-    page.on("domcontentloaded", lambda p: log["documents"].append(p.url))
-    page.goto(site_url, wait_until="load")
-    wait_for_math(page)
-    page.wait_for_load_state("networkidle")  # the sitemap Material fetches after load
-    return page, log
-
-
-def follow(page, action, url):
-    """Do ``action`` (a click, the back button); wait for ``url``'s math; return problems."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.evaluate("() => { document.querySelector('.md-content').leaving = true; }")
-    action()
-    page.wait_for_url(url)
-    page.wait_for_function("() => !document.querySelector('.md-content').leaving")
-    try:
-        page.wait_for_function(MATH_DONE, timeout=10_000)
-    except PlaywrightTimeout:
-        pass  # math_problems says what is left undone
-    wait_for_math(page)
-    return math_problems(page.evaluate(MATH_STATE))
-
-
 # --- axe-core ------------------------------------------------------------------------------
 
 SERIOUS = {"serious", "critical"}
@@ -191,8 +142,8 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 AXE_LIGHT = {"resultTypes": ["violations"]}  # every rule axe-core runs by default
 AXE_DARK = {"resultTypes": ["violations"], "runOnly": COLOUR_RULES}  # what the palette changes
 
-# Nothing is excused: scripts/theme/ names Material's search dialog and progress bar, the two
-# pieces of its chrome axe used to flag.
+# Nothing is excused: scripts/theme/ names Material's search dialog, the piece of its chrome
+# axe used to flag (with the progress bar of instant navigation, which the site no longer uses).
 
 
 def start_axe(page, options, context=None):

@@ -19,7 +19,7 @@ from mkdocs.utils import yaml_load
 import nnlib
 from nnlib import activations, datasets, gradcheck, losses, network, optimizers, training
 from scripts.site_check import PAGE_BUDGET, ROOT, build_site, is_foreign, page_weight, third_party_loads
-from tests.browser import BROKEN_IMAGES, follow, listen, open_for_instant_navigation, wait_for_math
+from tests.browser import BROKEN_IMAGES, listen, wait_for_math
 
 NOTEBOOKS = {
     "first-network": "Train your first network",
@@ -291,25 +291,6 @@ def test_notebook_math_is_typeset_and_nothing_is_fetched_from_elsewhere(browser,
     assert state["promptWidth"], "the shared JupyterLab stylesheet did not load"
     assert broken == [], [src[:80] for src in broken]
     assert log["errors"] == [] and log["failed"] == [], log
-    assert [u for u in log["requests"] if is_foreign(u)] == []
-
-
-@pytest.mark.browser
-def test_instant_navigation_to_a_notebook_typesets_and_styles_it(browser, site_url):
-    page, log = open_for_instant_navigation(browser, site_url)
-    url = f"{site_url}notebooks/first-network/"
-    link = page.locator('.md-nav a[href$="notebooks/first-network/"]').first
-    problems = follow(page, lambda: link.evaluate("a => a.click()"), url)
-    page.wait_for_function(
-        "document.querySelectorAll('.jp-RenderedMarkdown mjx-container').length > 50"
-    )
-    state = page.evaluate(NOTEBOOK_MATH)
-    page.close()
-    assert log["documents"] == [site_url], "the click reloaded the page"
-    assert problems == [], problems
-    assert state["errors"] == 0 and state["raw"] == [], state
-    assert state["promptWidth"], "the notebook's stylesheet did not load after the swap"
-    assert log["errors"] == [] and log["failed"] == []
     assert [u for u in log["requests"] if is_foreign(u)] == []
 
 

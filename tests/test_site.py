@@ -98,10 +98,9 @@ def test_images_are_sized_and_lazy_below_the_first_section(site):
             assert lazy == (match.start() > fold), f"{html}: {tag[-120:]}"
 
 
-def test_the_theme_names_its_search_dialog_and_progress_bar(site):
+def test_the_theme_names_its_search_dialog(site):
     html = (site / "index.html").read_text()
     assert re.search(r'<div class="md-search"[^>]*role="dialog" aria-label="Search"', html)
-    assert re.search(r'<div class="md-progress"[^>]*role="progressbar" aria-label="\w', html)
 
 
 def test_search_finds_pages_by_the_words_around_math(site):

@@ -5,9 +5,9 @@ over a grid of z and parameters to 1e-12 relative, in headless Chromium; each wi
 numbers, for many settings of its controls, with nnlib's values for the same settings, to one
 unit in the last displayed digit; the training frames with an nnlib run of their own. Then
 what a reader needs: keyboard and pointer, axe in both palettes, colours redrawn on a palette
-switch, a 360 px screen, a redraw in the next animation frame, instant navigation with no
-widget left mounted, no layout shift, no console error, the static figure without JavaScript,
-and the JavaScript small and loaded only where a widget is.
+switch, a 360 px screen, a redraw in the next animation frame, no layout shift, no console
+error, the static figure without JavaScript, and the JavaScript small and loaded only where a
+widget is.
 """
 
 import json
@@ -27,7 +27,6 @@ from tests.browser import (
     AXE_LIGHT,
     axe_violations,
     listen,
-    open_for_instant_navigation,
     start_axe,
     summary,
     switch_scheme,
@@ -479,43 +478,3 @@ def test_without_javascript_the_static_figure_stands_alone(browser, site_url):
     assert page.evaluate("""() => getComputedStyle(document.querySelector('.nn-widget')).display""") == "none"
     assert page.locator('img[src*="neuron/neuron-light.svg"]').is_visible()
     context.close()
-
-
-@pytest.mark.browser
-def test_instant_navigation_mounts_widgets_and_leaves_none_behind(browser, site_url):
-    page, log = open_for_instant_navigation(browser, site_url)
-    cdp = page.context.new_cdp_session(page)
-
-    def listeners():
-        counts = []
-        for target in ("window", "document", "document.body"):
-            handle = cdp.send("Runtime.evaluate", {"expression": target})["result"]["objectId"]
-            counts.append(len(cdp.send("DOMDebugger.getEventListeners",
-                                       {"objectId": handle})["listeners"]))
-        return counts
-
-    def go(path):
-        page.evaluate("url => document.querySelector(`a[href$='${url}']`)?.click()", path)
-        page.wait_for_url(site_url + path)
-
-    mounted = "async url => (await import(url)).mounted()"
-    index = site_url + MODULE.format("index")
-    counts = []
-    for _ in range(3):
-        go(PAGES["neuron"])
-        page.wait_for_function(WIDGETS_READY)
-        assert page.evaluate(mounted, index) == 1
-        go("forward-propagation/")
-        page.wait_for_function(f"async () => ({mounted})('{index}').then(n => n === 0)")
-        # The palette observer went with the widget: a switch draws nothing. (Two frames
-        # first, so a frame requested before the swap has run and its measure is cleared.)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        page.evaluate("() => performance.clearMeasures('nn-widget-draw')")
-        switch_scheme(page, "slate" if len(counts) % 2 == 0 else "default")
-        page.wait_for_timeout(100)
-        assert page.evaluate("() => performance.getEntriesByName('nn-widget-draw').length") == 0
-        counts.append(listeners())
-    assert counts[0] == counts[-1], counts
-    assert log["documents"] == [site_url], "instant navigation fell back to page loads"
-    assert not log["errors"], log["errors"]
-    page.close()

@@ -1,6 +1,5 @@
 // The interactive widgets (.nn-widget, see scripts/widgets.py) are ES modules in widgets/,
-// imported only on a page that has one. Material's document$ fires on the first page and
-// on every page instant navigation swaps in: the widgets of the page before are torn down.
+// imported only on a page that has one, once Material's document$ says the page is ready.
 (() => {
   const url = new URL("widgets/index.js", document.currentScript.src);
   let module = null;
