@@ -9,6 +9,7 @@ clean, nothing is fetched from another host, axe-core finds no serious accessibi
 links lead from the first page to the last.
 """
 
+import json
 import re
 
 import pytest
@@ -220,3 +221,24 @@ def test_first_visit_loads_the_page_its_eager_images_and_its_math_fonts(visits, 
         if v["math"]["containers"] and not weight.get("math fonts"):
             problems.append((path, "shows math but loaded no math font file"))
     assert not problems, report(problems)
+
+
+@pytest.mark.parametrize("path", ["backpropagation/", "notation/"])
+def test_the_page_is_styled_once_as_it_loads(browser, site_url, path, tmp_path):
+    """Every style pass of a first visit, added up: the page's painted elements styled about
+    once, not twice. A pass over the whole page is about 0.1 s on a phone (README,
+    Performance); Material's palette toggle, instant navigation's stylesheet links, its table
+    wrapping and the classes it puts on <html> each added one before the site designed them out.
+    """
+    page = browser.new_page()
+    trace = tmp_path / "trace.json"
+    browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline"])
+    page.goto(site_url + path, wait_until="load")
+    page.wait_for_timeout(1000)  # what Material does on DOMContentLoaded and after
+    browser.stop_tracing()
+    # The screen readers' MathML is styled only where it is on screen (extra.css).
+    painted = page.evaluate("document.querySelectorAll('*:not(mjx-assistive-mml, mjx-assistive-mml *)').length")
+    page.close()
+    passes = [e["args"]["elementCount"] for e in json.loads(trace.read_text())["traceEvents"]
+              if e.get("name") == "UpdateLayoutTree" and "elementCount" in e.get("args", {})]
+    assert sum(passes) < 1.5 * painted, (painted, passes)
