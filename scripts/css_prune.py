@@ -67,7 +67,7 @@ def _kept(rules, pages):
 
 
 def _rule_applies(rule, pages):
-    for selector in _split(rule.prelude):
+    for selector in split(rule.prelude):
         try:
             stripped = _without_state(selector)
         except Unevaluable:
@@ -88,7 +88,7 @@ def _rule_applies(rule, pages):
     return False
 
 
-def _split(tokens):
+def split(tokens):
     """A selector list's selectors (top-level commas)."""
     selector = []
     for token in tokens:

@@ -1,6 +1,7 @@
 """MkDocs hook: build the figures and typeset the math, and serve both from the site itself;
 expand the widgets' placeholders (scripts/widgets.py); give the notebook pages their
-stylesheet, cut to what they use (scripts/notebook_css.py).
+stylesheet, cut to what they use (scripts/notebook_css.py); wrap the content tables as
+Material's JavaScript would (scripts/tables.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
 rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
@@ -31,6 +32,7 @@ from scripts import (  # noqa: E402
     notebook_pages,
     notebooks,
     page_images,
+    tables,
     widgets,
 )
 
@@ -45,7 +47,7 @@ def on_config(config):
     global typesetter, stylesheet
     if typesetter is not None:
         typesetter.close()
-    for module in (math_render, css_prune, notebook_css):  # mkdocs serve: edits to them
+    for module in (math_render, css_prune, notebook_css, tables):  # mkdocs serve: edits to them
         importlib.reload(module)  # count from the next build
     typesetter = math_render.Typesetter()
     stylesheet = notebook_css.Stylesheet(config)
@@ -86,6 +88,8 @@ def on_files(files, config):
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
         if path != FIGURES / "manifest.json":  # figures, and the widgets' data
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
+    files.append(File.generated(config, tables.SITE_CSS,
+                                content=tables.stylesheet(config.theme.dirs)))
     return files
 
 
@@ -99,7 +103,7 @@ def on_page_content(html, page, config, files):
     elif 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
         figures_url = get_relative_url("figures/x", page.url)[:-1]
         html = widgets.expand(html, figures_url, FIGURES)
-    return page_images.size_images(html, page.url, files)
+    return tables.wrap(page_images.size_images(html, page.url, files))
 
 
 @event_priority(-100)  # after the search plugin has indexed the page, TeX and all
