@@ -88,8 +88,9 @@ def on_files(files, config):
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
         if path != FIGURES / "manifest.json":  # figures, and the widgets' data
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
-    files.append(File.generated(config, tables.SITE_CSS,
-                                content=tables.stylesheet(config.theme.dirs)))
+    if config.theme.name == "material":  # the tables' stylesheet is Material's, mirrored
+        files.append(File.generated(config, tables.SITE_CSS,
+                                    content=tables.stylesheet(config.theme.dirs)))
     return files
 
 

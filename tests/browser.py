@@ -92,6 +92,10 @@ FIGURES = """() => [...document.querySelectorAll('.md-content img')]
 
 SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
+# Pages compared in both palettes, at a phone's and a desktop's size.
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+SCHEMES = {"default": "light", "slate": "dark"}  # Material's palette, by the reader's preference
+
 
 def wait_for_math(page, timeout=30_000):
     """Wait (at most ``timeout`` ms) for the page's fonts, the math's among them, to load."""

@@ -21,11 +21,10 @@ from mkdocs_jupyter.nbconvert2 import nb2html
 from PIL import Image, ImageChops
 
 from scripts.site_check import GZIP_LEVEL, ROOT
+from tests.browser import SCHEMES, WIDTHS
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 LINK = re.compile(r'<link rel="stylesheet" href="\.\./\.\./(assets/stylesheets/jupyter-(\w+)\.css)">')
-WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
-SCHEMES = {"default": "light", "slate": "dark"}  # Material's palette, by the reader's preference
 
 
 @pytest.fixture(scope="module")

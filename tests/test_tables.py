@@ -12,8 +12,8 @@ from mkdocs.exceptions import PluginError
 from PIL import Image, ImageChops
 
 from scripts import tables
-from tests.test_notebook_css import SCHEMES, WIDTHS
-from tests.test_site import html_pages
+from scripts.site_check import page_file, site_pages
+from tests.browser import SCHEMES, WIDTHS
 
 OPEN = tables.OPEN + '<table class="nn-table">'
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
@@ -93,8 +93,8 @@ def test_a_material_css_without_the_rules_fails_the_build(css):
 
 def test_every_content_table_of_the_site_is_wrapped(site):
     wrapped = 0
-    for path in html_pages(site):
-        root = lxml.html.parse(str(path)).getroot()
+    for path in site_pages(site):
+        root = lxml.html.parse(str(site / page_file(path))).getroot()
         for content in root.cssselect("[data-md-component=content]"):
             bare = content.cssselect("table:not([class])")
             assert not bare, f"{path}: {len(bare)} tables without the wrap"
