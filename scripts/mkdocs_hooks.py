@@ -3,15 +3,17 @@ expand the widgets' placeholders (scripts/widgets.py); give the notebook pages t
 stylesheet, cut to what they use (scripts/notebook_css.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
-rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
-process each build, the math by ``scripts.math_render`` (reloaded each build),
-and nothing is written into ``docs/``.
+rebuilds, so the modules it uses are reloaded each build, and figures are built
+in a fresh ``python -m scripts.build_figures`` process (which imports nnlib
+anew) whenever the builder's own check, run here, finds one stale. The math is
+typeset by ``scripts.math_render``; nothing is written into ``docs/``.
 """
 
 import importlib
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -24,6 +26,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any workin
     sys.path.insert(0, str(ROOT))
 
 from scripts import (  # noqa: E402
+    build_figures,
     cache_keys,
     css_prune,
     math_render,
@@ -45,8 +48,10 @@ def on_config(config):
     global typesetter, stylesheet
     if typesetter is not None:
         typesetter.close()
-    for module in (math_render, css_prune, notebook_css):  # mkdocs serve: edits to them
-        importlib.reload(module)  # count from the next build
+    # mkdocs serve: edits to them count from the next build (cache_keys before build_figures,
+    # which imports from it).
+    for module in (cache_keys, build_figures, math_render, css_prune, notebook_css):
+        importlib.reload(module)
     typesetter = math_render.Typesetter()
     stylesheet = notebook_css.Stylesheet(config)
     return _key_notebooks_on_nnlib(config)
@@ -73,6 +78,13 @@ def _key_notebooks_on_nnlib(config):
 
 
 def on_pre_build(config):
+    """Build the figures, in a fresh process, unless every one is current."""
+    start = time.perf_counter()
+    current = build_figures.up_to_date(FIGURES)
+    if current is not None:
+        print(f"INFO    -  {build_figures.summary(current, 0, 0, time.perf_counter() - start)}",
+              flush=True)
+        return
     result = subprocess.run(
         [sys.executable, "-m", "scripts.build_figures"],
         cwd=ROOT, capture_output=True, text=True,
