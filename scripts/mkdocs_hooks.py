@@ -50,7 +50,7 @@ def on_config(config):
         typesetter.close()
     # mkdocs serve: edits to them count from the next build (cache_keys before build_figures,
     # which imports from it).
-    for module in (cache_keys, build_figures, math_render, css_prune, notebook_css):
+    for module in (cache_keys, build_figures, math_render, css_prune, notebook_css, widgets):
         importlib.reload(module)
     typesetter = math_render.Typesetter()
     stylesheet = notebook_css.Stylesheet(config)
@@ -95,8 +95,9 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
+    build_only = {FIGURES / "manifest.json", FIGURES / widgets.ACTIVATION_DATA}
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
-        if path != FIGURES / "manifest.json":  # figures, and the widgets' data
+        if path not in build_only:  # figures, and the widgets' data
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
     return files
 

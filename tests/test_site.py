@@ -128,6 +128,9 @@ def test_no_google_fonts_in_css(site):
 
 def test_figures_are_served_not_committed(site):
     assert (site / "figures/activations/relu-light.svg").is_file()
+    assert (site / "figures/loss-and-gradient-descent/training.json").is_file()  # fetched
+    assert not (site / "figures/activations/defaults.json").exists()  # read by the build
+    assert not (site / "figures/manifest.json").exists()
     assert not list(ROOT.joinpath("docs").rglob("*.svg"))
 
 
