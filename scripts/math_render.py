@@ -23,8 +23,6 @@ from pathlib import Path
 
 import brotli
 import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from scripts.node import node
 
@@ -74,6 +72,9 @@ def subset_font(source, characters, dest):
 
     MathJax places every glyph itself, so the font's layout features and hinting go too.
     """
+    from fontTools import subset  # here: only a build with new glyphs cuts fonts
+    from fontTools.ttLib import TTFont
+
     options = subset.Options(flavor="woff2", layout_features=[], hinting=False)
     options.drop_tables += ["ltag"]  # a language-tag table fontTools cannot subset
     font = TTFont(source, recalcTimestamp=False)  # the build stays byte-for-byte reproducible

@@ -7,6 +7,8 @@ the one MathJax makes when it typesets them together.
 """
 
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -81,6 +83,32 @@ def test_a_warm_cache_typesets_nothing_and_starts_no_node(cache):
         assert [warm.page(PAGE_A, "a.md"), warm.page(PAGE_B, "b.md")] == pages
         assert warm.stylesheet() == css
         assert warm.typeset == 0 and warm._node is None
+
+
+WARM_BUILD = """\
+import sys
+from scripts.math_render import Typesetter
+with Typesetter(sys.argv[1]) as warm:
+    warm.page(sys.argv[2], "a.md")
+    warm.stylesheet()
+    warm.write_fonts(sys.argv[3])
+    print(warm.typeset, warm._node is None, "fontTools.subset" in sys.modules)
+"""
+
+
+def test_a_warm_cache_cuts_no_font_and_imports_no_font_subsetter(tmp_path):
+    with Typesetter(tmp_path / "math") as cold:
+        cold.page(PAGE_A, "a.md")
+        cold.stylesheet()
+        cold.write_fonts(tmp_path / "cold")
+    result = subprocess.run(  # a fresh process, as a build is
+        [sys.executable, "-c", WARM_BUILD, str(tmp_path / "math"), PAGE_A, str(tmp_path / "warm")],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0", "True", "False"]
+    fonts = sorted(p.name for p in (tmp_path / "cold").iterdir())
+    assert fonts and fonts == sorted(p.name for p in (tmp_path / "warm").iterdir())
+    for name in fonts:
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
 
 
 def test_the_stylesheet_of_cached_formulas_is_the_one_mathjax_makes_for_them_together(tmp_path):
