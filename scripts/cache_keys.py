@@ -109,8 +109,13 @@ def _statements(tree):
 _BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
-def local_dependencies(*names, root=None):
-    """{module name: file} of ``names`` and every local module they reach, transitively."""
+def local_dependencies(*names, root=None, sources=None):
+    """{module name: file} of ``names`` and every local module they reach, transitively.
+
+    ``sources`` ({file: bytes}) gets every file read, and is read from first: calls that
+    share it read each file once.
+    """
+    sources = {} if sources is None else sources
     seen, done, todo = {}, set(), list(names)
     while todo:
         current = todo.pop()
@@ -127,7 +132,10 @@ def local_dependencies(*names, root=None):
         for module, path in found.items():
             if path is not None and module not in seen:
                 seen[module] = path
-                todo.extend(imported_names(path, module))
+                if path not in sources:
+                    sources[path] = path.read_bytes()
+                todo.extend(_imported_names(sources[path], str(path), path.name == "__init__.py",
+                                            module))
     return seen
 
 
@@ -137,11 +145,12 @@ def _versions(packages):
             + "".join(f"{p}=={version(p)}\n" for p in sorted(packages))).encode()
 
 
-def _key(versions, names, root):
+def _key(versions, names, root, sources=None):
+    sources = {} if sources is None else sources
     digest = hashlib.sha256(versions)
-    deps = local_dependencies(*names, root=root)
+    deps = local_dependencies(*names, root=root, sources=sources)
     for name in sorted(deps):
-        digest.update(name.encode() + b"\0" + deps[name].read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + sources[deps[name]] + b"\0")
     return digest.hexdigest()
 
 
@@ -153,7 +162,8 @@ def cache_key(names, packages, root=None):
 def figure_keys(module_names, root=None):
     """{name: cache key of the figures it registers} for figure modules ``module_names``."""
     versions = _versions(FIGURE_PACKAGES)  # read once: each lookup parses a METADATA file
-    return {name: _key(versions, [name, *FIGURE_INPUTS], root) for name in module_names}
+    sources = {}  # and each module's file: most figure modules reach the same ones
+    return {name: _key(versions, [name, *FIGURE_INPUTS], root, sources) for name in module_names}
 
 
 def figure_key(module_name, root=None):
