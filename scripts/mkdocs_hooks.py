@@ -131,7 +131,7 @@ def on_post_page(output, page, config):
     links = "".join(
         f'<link rel="preload" href="{get_relative_url(f"{MATH_SITE_DIR}/{font}", page.url)}" '
         f'as="font" type="font/woff2" crossorigin>'
-        for font in math_render.fonts_used(output))
+        for font in typesetter.fonts[page.file.src_uri])
     output = output.replace("</head>", f"{links}</head>", 1) if links else output
     if page.file.src_uri.endswith(".ipynb"):
         stylesheet.add_page(output, page)

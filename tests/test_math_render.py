@@ -85,6 +85,31 @@ def test_a_warm_cache_typesets_nothing_and_starts_no_node(cache):
         assert warm.typeset == 0 and warm._node is None
 
 
+def test_a_page_seen_before_comes_whole_from_the_cache_with_its_css_characters_and_fonts(
+        cache):
+    with Typesetter(cache) as cold:
+        pages = [cold.page(PAGE_A, "a.md"), cold.page(PAGE_B, "b.md")]
+        built = cold.usage, cold.characters, cold.fonts, cold.stylesheet()
+    assert built[2] == {"a.md": fonts_used(pages[0]), "b.md": fonts_used(pages[1])}
+    for formula in [*cache.glob("*/[0-9a-f]*.json")]:
+        formula.unlink()  # only the pages are left to read
+    with Typesetter(cache) as warm:
+        assert [warm.page(PAGE_A, "a.md"), warm.page(PAGE_B, "b.md")] == pages
+        assert (warm.usage, warm.characters, warm.fonts, warm.stylesheet()) == built
+        assert warm.typeset == 0 and warm._node is None
+
+
+def test_an_edited_page_is_typeset_again_and_replaces_its_old_version(cache):
+    edited = PAGE_A.replace("+ b", "+ c")
+    with Typesetter(cache) as typesetter:
+        typesetter.page(PAGE_A, "a.md")
+        typesetter.page(PAGE_B, "b.md")
+        html = typesetter.page(edited, "a.md")
+        assert typesetter.typeset == 5  # the edited formula only
+    assert 'data-latex="z = w^\\top x + c"' in html
+    assert len(list(cache.glob("*/page-*.json"))) == 2  # one version of each page
+
+
 WARM_BUILD = """\
 import sys
 from scripts.math_render import Typesetter
