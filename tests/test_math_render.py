@@ -9,6 +9,7 @@ the one MathJax makes when it typesets them together.
 import re
 import subprocess
 import sys
+from xml.etree.ElementTree import ParseError
 
 import pytest
 import yaml
@@ -186,6 +187,17 @@ def test_an_svg_without_a_length_for_its_size_is_refused(tmp_path):
         svg_size(svg)
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="3in" height="72pt"/>')
     assert svg_size(svg) == (288, 96)  # CSS: 1in = 96px, 1pt = 1/72 in
+
+
+def test_an_svg_is_sized_from_its_root_however_far_into_the_file_it_starts(tmp_path):
+    svg = tmp_path / "f.svg"
+    prolog = '<?xml version="1.0"?>\n<!-- ' + "x" * 5000 + " -->\n"  # past the first reads
+    svg.write_text(prolog + '<svg xmlns="http://www.w3.org/2000/svg"\n' + " " * 2000
+                   + 'width="460.8pt" height="259.2pt"><g><path d="M 0 0"/></g></svg>')
+    assert svg_size(svg) == (614, 346)
+    svg.write_text(prolog)
+    with pytest.raises(ParseError):
+        svg_size(svg)  # no root element
 
 
 @pytest.mark.build
