@@ -97,7 +97,7 @@ def on_pre_build(config):
 def on_files(files, config):
     build_only = {FIGURES / "manifest.json", FIGURES / widgets.ACTIVATION_DATA}
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
-        if path not in build_only:  # figures, and the widgets' data
+        if path not in build_only:  # figures, and the data the widgets fetch
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
     return files
 
