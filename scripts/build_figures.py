@@ -16,16 +16,14 @@ import argparse
 import importlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from scripts.cache_keys import figure_key
+from scripts.cache_keys import figure_keys
 from scripts.figure_registry import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,22 +111,41 @@ def _write(file, data):
 # --- the build -------------------------------------------------------------------
 
 
-def build(out=OUT, force=False, jobs=None):
-    """Bring the figures in ``out`` up to date. Return (current, rebuilt, errors)."""
+def check(out=OUT, force=False):
+    """The manifest in ``out``, the current part of it and the stale modules' new keys.
+
+    A module's figures are current when the manifest has its key and every output exists.
+    """
     manifest_file = out / "manifest.json"
     old = {}
     if manifest_file.is_file() and not force:
         old = json.loads(manifest_file.read_text())
-    manifest, tasks, current, import_errors = {}, [], 0, {}
-    for name in figure_modules():
-        key = figure_key(name)
+    current, stale = {}, {}
+    for name, key in figure_keys(figure_modules()).items():
         entry = old.get(name)
         if entry and entry["key"] == key and all(
             f.is_file() for p in entry["figures"] for f in output_files(out, p).values()
         ):
-            manifest[name] = entry
-            current += len(entry["figures"])
-            continue
+            current[name] = entry
+        else:
+            stale[name] = key
+    return old, current, stale
+
+
+def up_to_date(out=OUT):
+    """The number of figures in ``out`` if ``build(out)`` would change nothing, else None."""
+    old, current, stale = check(out)
+    if stale or old != current or _orphans(out, current):
+        return None
+    return sum(len(entry["figures"]) for entry in current.values())
+
+
+def build(out=OUT, force=False, jobs=None):
+    """Bring the figures in ``out`` up to date. Return (current, rebuilt, errors)."""
+    _, manifest, stale = check(out, force)
+    current = sum(len(entry["figures"]) for entry in manifest.values())
+    tasks, import_errors = [], {}
+    for name, key in stale.items():
         try:
             importlib.import_module(name)
         except Exception:
@@ -147,8 +164,9 @@ def build(out=OUT, force=False, jobs=None):
             _write(file, svgs[theme])
     for name in {name for name, path in tasks if path in errors}:
         del manifest[name]  # rebuilt again next time
-    _remove_orphans(out, manifest)
-    _write(manifest_file, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    for file in _orphans(out, manifest):
+        file.unlink()
+    _write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode())
     return current, len(tasks) - len(errors), [*import_errors.values(), *errors.values()]
 
 
@@ -156,6 +174,9 @@ def _run(tasks, jobs):
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
         return [_render_task(*t) for t in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import matplotlib.backends.backend_svg  # noqa: F401  (once here, not in every worker)
     import matplotlib.figure  # noqa: F401
 
@@ -164,14 +185,20 @@ def _run(tasks, jobs):
         return list(pool.map(_render_task, *zip(*tasks)))
 
 
-def _remove_orphans(out, manifest):
+def _orphans(out, manifest):
+    """The SVG and JSON files in ``out`` that no manifest entry names."""
     keep = {out / "manifest.json"}
     for entry in manifest.values():
         for p in entry["figures"]:
             keep.update(output_files(out, p).values())
-    for file in [*out.rglob("*.svg"), *out.rglob("*.json")]:
-        if file.is_file() and file not in keep:
-            file.unlink()
+    return [file for file in [*out.rglob("*.svg"), *out.rglob("*.json")]
+            if file.is_file() and file not in keep]
+
+
+def summary(current, rebuilt, failed, seconds):
+    """The builder's one line of report."""
+    return (f"figures: {current} current, {rebuilt} rebuilt"
+            + (f", {failed} failed" if failed else "") + f" in {seconds:.1f} s")
 
 
 def main(argv=None):
@@ -184,11 +211,7 @@ def main(argv=None):
     current, rebuilt, errors = build(out=args.out, force=args.force, jobs=args.jobs)
     for error in errors:
         print(error, file=sys.stderr)
-    print(
-        f"figures: {current} current, {rebuilt} rebuilt"
-        + (f", {len(errors)} failed" if errors else "")
-        + f" in {time.perf_counter() - start:.1f} s"
-    )
+    print(summary(current, rebuilt, len(errors), time.perf_counter() - start))
     return 1 if errors else 0
 
 

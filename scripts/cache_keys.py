@@ -22,6 +22,7 @@ which may reach any of nnlib: they depend on all of it, as a bare ``import nnlib
 """
 
 import ast
+import collections
 import functools
 import hashlib
 import platform
@@ -76,7 +77,7 @@ def imported_names(path, name):
 def _imported_names(source, filename, is_package, name):
     package = name if is_package else name.rpartition(".")[0]
     names = []
-    for node in ast.walk(ast.parse(source, filename)):
+    for node in _statements(ast.parse(source, filename)):
         if isinstance(node, ast.Import):
             names += [n for alias in node.names for n in (alias.name.split(".")[0] + WHOLE,
                                                           alias.name)]
@@ -91,38 +92,83 @@ def _imported_names(source, filename, is_package, name):
     return tuple(names)
 
 
-def local_dependencies(*names, root=None):
-    """{module name: file} of ``names`` and every local module they reach, transitively."""
-    seen, todo = {}, list(names)
+def _statements(tree):
+    """The statements of ``tree`` in ``ast.walk``'s order, and only those: an import is a
+    statement, found in a body of statements (or of an except or case clause), never inside
+    an expression, so the expressions need not be walked."""
+    todo = collections.deque([tree])
+    while todo:
+        node = todo.popleft()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list) and value and isinstance(value[0], _BLOCK):
+                todo.extend(value)
+
+
+_BLOCK = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def local_dependencies(*names, root=None, sources=None):
+    """{module name: file} of ``names`` and every local module they reach, transitively.
+
+    ``sources`` ({file: bytes}) gets every file read, and is read from first: calls that
+    share it read each file once.
+    """
+    sources = {} if sources is None else sources
+    seen, done, todo = {}, set(), list(names)
     while todo:
         current = todo.pop()
+        if current in done:
+            continue
+        done.add(current)
         if current.endswith(WHOLE):
             package = current[: -len(WHOLE)]
             found = package_modules(package, root) if package in LOCAL_PACKAGES else {}
         else:
             parts = current.split(".")  # parent packages run first
             found = {p: module_file(p, root) for p in
-                     (".".join(parts[:i]) for i in range(1, len(parts) + 1))}
+                     (".".join(parts[:i]) for i in range(1, len(parts) + 1)) if p not in seen}
         for module, path in found.items():
             if path is not None and module not in seen:
                 seen[module] = path
-                todo.extend(imported_names(path, module))
+                if path not in sources:
+                    sources[path] = path.read_bytes()
+                todo.extend(_imported_names(sources[path], str(path), path.name == "__init__.py",
+                                            module))
     return seen
+
+
+def _versions(packages):
+    """Python's version and the ``packages``' versions, the start of every key."""
+    return (f"python=={platform.python_version()}\n"
+            + "".join(f"{p}=={version(p)}\n" for p in sorted(packages))).encode()
+
+
+def _key(versions, names, root, sources=None):
+    sources = {} if sources is None else sources
+    digest = hashlib.sha256(versions)
+    deps = local_dependencies(*names, root=root, sources=sources)
+    for name in sorted(deps):
+        digest.update(name.encode() + b"\0" + sources[deps[name]] + b"\0")
+    return digest.hexdigest()
 
 
 def cache_key(names, packages, root=None):
     """Hash of the local modules ``names`` reach and of the ``packages``' versions."""
-    digest = hashlib.sha256(f"python=={platform.python_version()}\n".encode())
-    digest.update("".join(f"{p}=={version(p)}\n" for p in sorted(packages)).encode())
-    deps = local_dependencies(*names, root=root)
-    for name in sorted(deps):
-        digest.update(name.encode() + b"\0" + deps[name].read_bytes() + b"\0")
-    return digest.hexdigest()
+    return _key(_versions(packages), names, root)
+
+
+def figure_keys(module_names, root=None):
+    """{name: cache key of the figures it registers} for figure modules ``module_names``."""
+    versions = _versions(FIGURE_PACKAGES)  # read once: each lookup parses a METADATA file
+    sources = {}  # and each module's file: most figure modules reach the same ones
+    return {name: _key(versions, [name, *FIGURE_INPUTS], root, sources) for name in module_names}
 
 
 def figure_key(module_name, root=None):
     """The cache key of the figures that figure module ``module_name`` registers."""
-    return cache_key([module_name, *FIGURE_INPUTS], FIGURE_PACKAGES, root)
+    return figure_keys([module_name], root)[module_name]
 
 
 def notebook_key(root=None):

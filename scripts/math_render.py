@@ -4,11 +4,12 @@
 ``$…$`` that mkdocs-jupyter leaves in notebook Markdown cells) by MathJax 4's CHTML output, with
 its assistive MathML for screen readers and its TeX in ``data-latex``. The formulas are typeset
 by one Node process per build (``scripts/math/render.mjs``, started at the first formula not in
-the cache) and cached by content hash in ``.cache/math/``, so a warm rebuild starts no Node at
-all. ``Typesetter.stylesheet`` is the CSS of every formula typeset in the build; the fonts it
-names are ``FONTS``; ``Typesetter.write_fonts`` serves them from the site cut down to the
-glyphs the build's math shows (MathJax's main font is 94 KB whole, 18 KB cut). A formula
-MathJax rejects raises ``MathError`` naming the page and the TeX.
+the cache) and cached by content hash in ``.cache/math/``, each formula and each page whole, so
+a warm rebuild starts no Node at all and reads one file per page. ``Typesetter.stylesheet`` is
+the CSS of every formula typeset in the build; the fonts it names are ``FONTS``;
+``Typesetter.write_fonts`` serves them from the site cut down to the glyphs the build's math
+shows (MathJax's main font is 94 KB whole, 18 KB cut). A formula MathJax rejects raises
+``MathError`` naming the page and the TeX.
 """
 
 import hashlib
@@ -23,8 +24,6 @@ from pathlib import Path
 
 import brotli
 import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from scripts.node import node
 
@@ -74,6 +73,9 @@ def subset_font(source, characters, dest):
 
     MathJax places every glyph itself, so the font's layout features and hinting go too.
     """
+    from fontTools import subset  # here: only a build with new glyphs cuts fonts
+    from fontTools.ttLib import TTFont
+
     options = subset.Options(flavor="woff2", layout_features=[], hinting=False)
     options.drop_tables += ["ltag"]  # a language-tag table fontTools cannot subset
     font = TTFont(source, recalcTimestamp=False)  # the build stays byte-for-byte reproducible
@@ -102,6 +104,7 @@ class Typesetter:
                 shutil.rmtree(old) if old.is_dir() else old.unlink()
         self.usage = {}  # formula key -> the CSS it needs, for every formula of this build
         self.characters = set()  # every character the build's math draws
+        self.fonts = {}  # page (``where``) -> fonts_used(its typeset HTML)
         self.typeset = 0  # formulas Node typeset in this build (the rest came from the cache)
         self.seconds = 0.0  # time spent typesetting and making the stylesheet
         self._node = None
@@ -138,27 +141,54 @@ class Typesetter:
         return json.loads(line)
 
     def formula(self, tex, display, where):
-        """The typeset HTML of ``tex``; ``where`` (the page) goes into the error message."""
+        """(key, {"html": …, "usage": …}) of ``tex``; ``where`` (the page) goes into the error
+        message."""
         key = hashlib.sha256(f"{int(display)}\n{tex}".encode()).hexdigest()
         path = self.cache / f"{key}.json"
         if path.is_file():
-            result = json.loads(path.read_text(encoding="utf-8"))
-        else:
-            result = self._ask({"tex": tex, "display": display})
-            if "error" in result:
-                kind = "display" if display else "inline"
-                raise MathError(f"{where}: MathJax cannot typeset the {kind} formula "
-                                f"{tex!r}: {result['error']}")
-            self.typeset += 1
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(result), encoding="utf-8")
-            tmp.replace(path)  # atomic: a cached formula is always whole
-        self.usage[key] = result["usage"]
-        self.characters |= shown_characters(result["html"])
-        return result["html"]
+            return key, json.loads(path.read_text(encoding="utf-8"))
+        result = self._ask({"tex": tex, "display": display})
+        if "error" in result:
+            kind = "display" if display else "inline"
+            raise MathError(f"{where}: MathJax cannot typeset the {kind} formula "
+                            f"{tex!r}: {result['error']}")
+        self.typeset += 1
+        _write(path, json.dumps(result))
+        return key, result
 
     def page(self, text, where, notebook=False):
-        """``text`` (a page's HTML) with every formula typeset."""
+        """``text`` (a page's HTML) with every formula typeset.
+
+        A page typeset before (the same HTML, by the same engine) comes whole from the cache,
+        with its formulas' CSS, characters and fonts: one file read, not one per formula. The
+        cache keeps one version of each page.
+        """
+        start = time.perf_counter()
+        name = hashlib.sha256(where.encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"{int(notebook)}\n{text}".encode()).hexdigest()
+        path = self.cache / f"page-{name}-{key}.json"
+        try:
+            done = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            done = self._page(text, where, notebook)
+            for old in self.cache.glob(f"page-{name}-*.json"):  # an older version of the page
+                old.unlink(missing_ok=True)
+            _write(path, json.dumps(done))
+        self.usage.update(done["usage"])
+        self.characters.update(done["characters"])
+        self.fonts[where] = done["fonts"]
+        self.seconds += time.perf_counter() - start
+        return done["html"]
+
+    def _page(self, text, where, notebook):
+        usage, characters = {}, set()
+
+        def typeset(tex, display):
+            key, result = self.formula(tex, display, where)
+            usage[key] = result["usage"]
+            characters.update(shown_characters(result["html"]))
+            return result["html"]
+
         def arithmatex(match):
             tag, tex = match.group(1), html.unescape(match.group(2)).strip()
             delimited = DELIMITED.fullmatch(tex)
@@ -166,33 +196,12 @@ class Typesetter:
             if delimited:
                 display = delimited.group(2) is not None
                 tex = delimited.group(1) if delimited.group(1) is not None else delimited.group(2)
-            return (f'<{tag} class="arithmatex">'
-                    f'{self.formula(tex.strip(), display, where)}</{tag}>')
+            return f'<{tag} class="arithmatex">{typeset(tex.strip(), display)}</{tag}>'
 
-        start = time.perf_counter()
         text = ARITHMATEX.sub(arithmatex, text)
-        text = self._notebook_math(text, where) if notebook else text
-        self.seconds += time.perf_counter() - start
-        return text
-
-    def _notebook_math(self, text, where):
-        def dollars(match):
-            display = match.group(1) is not None
-            tex = html.unescape(match.group(1) if display else match.group(2)).strip()
-            return f'<span class="arithmatex">{self.formula(tex, display, where)}</span>'
-
-        parts, code = TAG.split(text), []
-        for i, part in enumerate(parts):
-            if i % 2:  # a tag
-                name = re.match(r"</?([a-zA-Z0-9]+)", part)
-                if name and name.group(1).lower() in CODE:
-                    if part.startswith("</"):
-                        code and code.pop()
-                    elif not part.endswith("/>"):
-                        code.append(name.group(1))
-            elif not code and "$" in part:
-                parts[i] = DOLLARS.sub(dollars, part)
-        return "".join(parts)
+        text = _notebook_math(text, typeset) if notebook else text
+        return {"html": text, "usage": usage, "characters": "".join(sorted(characters)),
+                "fonts": fonts_used(text)}
 
     def stylesheet(self):
         """The CSS of every formula typeset (or taken from the cache) in this build."""
@@ -202,12 +211,9 @@ class Typesetter:
         key = hashlib.sha256(json.dumps(merged).encode()).hexdigest()
         path = self.cache / f"{key}.css"
         if not path.is_file():
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            css = FONT_FACE.sub(
+            _write(path, FONT_FACE.sub(
                 lambda m: m.group(0) if (FONTS.parent / m.group(1)).is_file() else "",
-                self._ask({"css": [merged]})["css"])
-            tmp.write_text(css, encoding="utf-8")
-            tmp.replace(path)
+                self._ask({"css": [merged]})["css"]))
         self.seconds += time.perf_counter() - start
         return path.read_text(encoding="utf-8")
 
@@ -230,3 +236,31 @@ class Typesetter:
             tmp.replace(cached)
         shutil.copytree(cached, dest, dirs_exist_ok=True)
         self.seconds += time.perf_counter() - start
+
+
+def _notebook_math(text, typeset):
+    """``text`` with the $…$ and $$…$$ outside code typeset by ``typeset(tex, display)``."""
+    def dollars(match):
+        display = match.group(1) is not None
+        tex = html.unescape(match.group(1) if display else match.group(2)).strip()
+        return f'<span class="arithmatex">{typeset(tex, display)}</span>'
+
+    parts, code = TAG.split(text), []
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = re.match(r"</?([a-zA-Z0-9]+)", part)
+            if name and name.group(1).lower() in CODE:
+                if part.startswith("</"):
+                    code and code.pop()
+                elif not part.endswith("/>"):
+                    code.append(name.group(1))
+        elif not code and "$" in part:
+            parts[i] = DOLLARS.sub(dollars, part)
+    return "".join(parts)
+
+
+def _write(path, text):
+    """Write ``text`` to ``path`` atomically: a cached file is always whole."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -4,15 +4,17 @@ stylesheet, cut to what they use (scripts/notebook_css.py); wrap the content tab
 Material's JavaScript would (scripts/tables.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
-rebuilds, so the figures are built in a fresh ``python -m scripts.build_figures``
-process each build, the math by ``scripts.math_render`` (reloaded each build),
-and nothing is written into ``docs/``.
+rebuilds, so the modules it uses are reloaded each build, and figures are built
+in a fresh ``python -m scripts.build_figures`` process (which imports nnlib
+anew) whenever the builder's own check, run here, finds one stale. The math is
+typeset by ``scripts.math_render``; nothing is written into ``docs/``.
 """
 
 import importlib
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -25,6 +27,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any workin
     sys.path.insert(0, str(ROOT))
 
 from scripts import (  # noqa: E402
+    build_figures,
     cache_keys,
     css_prune,
     math_render,
@@ -47,8 +50,11 @@ def on_config(config):
     global typesetter, stylesheet
     if typesetter is not None:
         typesetter.close()
-    for module in (math_render, css_prune, notebook_css, tables):  # mkdocs serve: edits to them
-        importlib.reload(module)  # count from the next build
+    # mkdocs serve: edits to them count from the next build (cache_keys before build_figures,
+    # which imports from it).
+    for module in (cache_keys, build_figures, math_render, css_prune, notebook_css, tables,
+                   widgets):
+        importlib.reload(module)
     typesetter = math_render.Typesetter()
     stylesheet = notebook_css.Stylesheet(config)
     return _key_notebooks_on_nnlib(config)
@@ -75,6 +81,13 @@ def _key_notebooks_on_nnlib(config):
 
 
 def on_pre_build(config):
+    """Build the figures, in a fresh process, unless every one is current."""
+    start = time.perf_counter()
+    current = build_figures.up_to_date(FIGURES)
+    if current is not None:
+        print(f"INFO    -  {build_figures.summary(current, 0, 0, time.perf_counter() - start)}",
+              flush=True)
+        return
     result = subprocess.run(
         [sys.executable, "-m", "scripts.build_figures"],
         cwd=ROOT, capture_output=True, text=True,
@@ -85,8 +98,9 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
+    build_only = {FIGURES / "manifest.json", FIGURES / widgets.ACTIVATION_DATA}
     for path in sorted([*FIGURES.rglob("*.svg"), *FIGURES.rglob("*.json")]):
-        if path != FIGURES / "manifest.json":  # figures, and the widgets' data
+        if path not in build_only:  # figures, and the data the widgets fetch
             _add(files, config, f"figures/{path.relative_to(FIGURES).as_posix()}", path)
     if config.theme.name == "material":  # the tables' stylesheet is Material's, mirrored
         files.append(File.generated(config, tables.SITE_CSS,
@@ -123,7 +137,7 @@ def on_post_page(output, page, config):
     links = "".join(
         f'<link rel="preload" href="{get_relative_url(f"{MATH_SITE_DIR}/{font}", page.url)}" '
         f'as="font" type="font/woff2" crossorigin>'
-        for font in math_render.fonts_used(output))
+        for font in typesetter.fonts[page.file.src_uri])
     output = output.replace("</head>", f"{links}</head>", 1) if links else output
     if page.file.src_uri.endswith(".ipynb"):
         stylesheet.add_page(output, page)

@@ -10,7 +10,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>\s*", re.S)
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.S)
+# Up to the first </style>, as (.*?) with re.S would match, ten times faster on the ~600 KB block.
+_STYLE = re.compile(r"<style\b[^>]*>([^<]*(?:<(?!/style>)[^<]*)*)</style>\s*")
 _COPY_TEXT = re.compile(
     r'<div (?=[^>]*class="clipboard-copy-txt")[^>]*\bid="(cell-\d+)"[^>]*>(.*?)</div>', re.S)
 _FIGURE = re.compile(r'<img\b(?P<attrs>[^>]*?)\s*\bsrc="data:image/png;base64,')

@@ -25,16 +25,28 @@ LENGTH = re.compile(r"\s*([0-9.]+)\s*([a-z]*)\s*")
 
 def svg_size(path):
     """(width, height) in CSS pixels, rounded, of the SVG at ``path``, from its root element."""
-    for _, root in ET.iterparse(path, events=("start",)):
-        sizes = []
-        for name in ("width", "height"):
-            value = root.get(name, "")
-            match = LENGTH.fullmatch(value)
-            if not match or match.group(2) not in UNITS:
-                raise ValueError(f"{path}: the <svg> {name} should be a length such as "
-                                 f"'460.8pt', got {value!r}")
-            sizes.append(round(float(match.group(1)) * UNITS[match.group(2)]))
-        return tuple(sizes)
+    root, sizes = _root(path), []
+    for name in ("width", "height"):
+        value = root.get(name, "")
+        match = LENGTH.fullmatch(value)
+        if not match or match.group(2) not in UNITS:
+            raise ValueError(f"{path}: the <svg> {name} should be a length such as "
+                             f"'460.8pt', got {value!r}")
+        sizes.append(round(float(match.group(1)) * UNITS[match.group(2)]))
+    return tuple(sizes)
+
+
+def _root(path):
+    """The root element of the XML file at ``path``, parsed only as far as its start tag
+    (``ET.iterparse`` parses 16 KB at a time: a figure's paths, for nothing)."""
+    parser = ET.XMLPullParser(events=("start",))
+    with open(path, "rb") as file:
+        while chunk := file.read(1024):
+            parser.feed(chunk)
+            for _, element in parser.read_events():
+                return element
+    parser.close()  # raises ParseError: no element, or not XML
+    raise ET.ParseError(f"{path}: no root element")
 
 
 def size_images(html, page_url, files):

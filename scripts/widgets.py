@@ -7,8 +7,9 @@ A page asks for a widget with a placeholder on a line of its own,
 which the MkDocs hook replaces with ``render("neuron", ...)``. The markup is complete before any
 script runs, so drawing (docs/javascripts/widgets/) moves nothing on the page; without
 JavaScript, CSS hides the widget and the static figure before it stands alone. The activation
-lists and their parameters come from nnlib's registry; the training widget's choices come from
-its data, built by scripts/figures/training.py.
+lists and their parameters come from nnlib's registry, through data the figure stage builds
+(scripts/figures/activation_defaults.py); the training widget's choices come from its data,
+built by scripts/figures/training.py.
 """
 
 import html
@@ -16,9 +17,8 @@ import json
 import re
 from pathlib import Path
 
-from nnlib.activations import ACTIVATIONS
-
-TRAINING_DATA = "loss-and-gradient-descent/training.json"  # below figures/
+TRAINING_DATA = "loss-and-gradient-descent/training.json"  # below figures/, fetched by the page
+ACTIVATION_DATA = "activations/defaults.json"  # below figures/, read by the build only
 PLACEHOLDER = re.compile(r'<div class="nn-widget" data-widget="([a-z]+)"></div>')
 
 # The range of each numeric activation parameter on a slider: (min, max, step).
@@ -32,9 +32,10 @@ PARAM_RANGES = {
 PARAM_CHOICES = {("gelu", "approximate"): ("none", "tanh")}
 
 
-def elementwise():
-    """Names of nnlib's elementwise activations (softmax is not one), in registry order."""
-    return [name for name in ACTIVATIONS if name != "softmax"]
+def activations(figures_dir):
+    """{name: {parameter: default}} of nnlib's elementwise activations, in registry order."""
+    data = json.loads((Path(figures_dir) / ACTIVATION_DATA).read_text())
+    return {name: dict(params) for name, params in data}
 
 
 def expand(page_html, figures_url, figures_dir):
@@ -47,9 +48,9 @@ def expand(page_html, figures_url, figures_dir):
 def render(kind, uid, figures_url, figures_dir):
     """The HTML of widget ``kind``; ``uid`` prefixes its ids, ``figures_url`` is figures/."""
     if kind == "neuron":
-        body = _neuron(uid)
+        body = _neuron(uid, activations(figures_dir))
     elif kind == "explorer":
-        body = _explorer(uid)
+        body = _explorer(uid, activations(figures_dir))
     elif kind == "training":
         body = _training(uid, Path(figures_dir) / TRAINING_DATA)
     else:
@@ -86,8 +87,8 @@ def _title(uid, text):
     return f'<p class="nn-widget__title" id="{uid}-title"><strong>{text}</strong></p>'
 
 
-def _neuron(uid):
-    names = [(n, n) for n in elementwise()]
+def _neuron(uid, acts):
+    names = [(n, n) for n in acts]
     return "".join([
         _title(uid, "Try it: one neuron with two inputs"),
         '<div class="nn-widget__plots">',
@@ -112,11 +113,11 @@ def _neuron(uid):
     ])
 
 
-def _explorer(uid):
+def _explorer(uid, acts):
     first = "leaky_relu"
     controls = []
-    for name in elementwise():
-        for param, default in ACTIVATIONS[name].defaults.items():
+    for name, defaults in acts.items():
+        for param, default in defaults.items():
             key, hidden = (name, param), name != first
             label = f"{name} {param}"
             if key in PARAM_RANGES:
@@ -131,7 +132,7 @@ def _explorer(uid):
     return "".join([
         _title(uid, "Try it: every activation, its value and its slope"),
         '<div class="nn-widget__controls">',
-        _select(uid, "activation", "activation g", [(n, n) for n in elementwise()], first),
+        _select(uid, "activation", "activation g", [(n, n) for n in acts], first),
         _slider(uid, "z", "pre-activation z", -6, 6, 0.05, 0.5),
         "</div>",
         '<div class="nn-widget__plots nn-widget__plots--wide">',

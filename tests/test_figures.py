@@ -1,5 +1,6 @@
 """The figure builder: deterministic SVG, caching by content, clear failures."""
 
+import json
 import os
 import re
 import shutil
@@ -202,3 +203,46 @@ def test_a_module_that_fails_to_import_fails_the_build_with_its_name(tmp_path, m
     assert len(errors) == 1
     assert "figure module 'tests.broken_import' failed to import" in errors[0]
     assert "ImportError: no such thing" in errors[0]
+
+
+def test_up_to_date_is_true_exactly_when_a_build_would_change_nothing(tmp_path, monkeypatch):
+    """The hook's check, without a process: any change a build would make says "not current"."""
+    monkeypatch.setattr(build_figures, "figure_modules", lambda: ["tests.data_figure"])
+    out = tmp_path
+    assert build_figures.up_to_date(out) is None  # nothing built yet
+    build_figures.build(out=out)
+    assert build_figures.up_to_date(out) == 2
+
+    def changed(edit):
+        edit()
+        verdict = build_figures.up_to_date(out)
+        build_figures.build(out=out)
+        return verdict is None and build_figures.up_to_date(out) == 2
+
+    manifest = out / "manifest.json"
+    entry = json.loads(manifest.read_text())
+    assert changed(lambda: (out / "demo" / "empty-light.svg").unlink())  # an output missing
+    assert changed(lambda: (out / "demo" / "old-light.svg").write_text("<svg/>"))  # an orphan
+    assert changed(lambda: manifest.write_text(json.dumps(  # a source edited: another key
+        {"tests.data_figure": {**entry["tests.data_figure"], "key": "0" * 64}})))
+    assert changed(lambda: manifest.write_text(json.dumps(  # a figure module removed
+        {**entry, "scripts.figures.gone": {"key": "0" * 64, "figures": []}})))
+    monkeypatch.setattr(build_figures, "figure_modules",  # a figure module added
+                        lambda: ["tests.data_figure", "scripts.figures.neuron"])
+    assert build_figures.up_to_date(out) is None
+
+
+def test_the_hook_starts_the_builder_only_when_a_figure_is_stale(tmp_path, monkeypatch):
+    from scripts import mkdocs_hooks
+
+    monkeypatch.setattr(build_figures, "figure_modules", lambda: ["tests.data_figure"])
+    monkeypatch.setattr(mkdocs_hooks, "FIGURES", tmp_path)
+    started = []
+    monkeypatch.setattr(mkdocs_hooks.subprocess, "run", lambda args, **kwargs: started.append(
+        args) or subprocess.CompletedProcess(args, 0, "figures: built", ""))
+    build_figures.build(out=tmp_path)
+    mkdocs_hooks.on_pre_build(None)
+    assert started == []
+    (tmp_path / "demo" / "numbers.json").unlink()
+    mkdocs_hooks.on_pre_build(None)
+    assert started == [[sys.executable, "-m", "scripts.build_figures"]]

@@ -7,6 +7,9 @@ the one MathJax makes when it typesets them together.
 """
 
 import re
+import subprocess
+import sys
+from xml.etree.ElementTree import ParseError
 
 import pytest
 import yaml
@@ -83,6 +86,57 @@ def test_a_warm_cache_typesets_nothing_and_starts_no_node(cache):
         assert warm.typeset == 0 and warm._node is None
 
 
+def test_a_page_seen_before_comes_whole_from_the_cache_with_its_css_characters_and_fonts(
+        cache):
+    with Typesetter(cache) as cold:
+        pages = [cold.page(PAGE_A, "a.md"), cold.page(PAGE_B, "b.md")]
+        built = cold.usage, cold.characters, cold.fonts, cold.stylesheet()
+    assert built[2] == {"a.md": fonts_used(pages[0]), "b.md": fonts_used(pages[1])}
+    for formula in [*cache.glob("*/[0-9a-f]*.json")]:
+        formula.unlink()  # only the pages are left to read
+    with Typesetter(cache) as warm:
+        assert [warm.page(PAGE_A, "a.md"), warm.page(PAGE_B, "b.md")] == pages
+        assert (warm.usage, warm.characters, warm.fonts, warm.stylesheet()) == built
+        assert warm.typeset == 0 and warm._node is None
+
+
+def test_an_edited_page_is_typeset_again_and_replaces_its_old_version(cache):
+    edited = PAGE_A.replace("+ b", "+ c")
+    with Typesetter(cache) as typesetter:
+        typesetter.page(PAGE_A, "a.md")
+        typesetter.page(PAGE_B, "b.md")
+        html = typesetter.page(edited, "a.md")
+        assert typesetter.typeset == 5  # the edited formula only
+    assert 'data-latex="z = w^\\top x + c"' in html
+    assert len(list(cache.glob("*/page-*.json"))) == 2  # one version of each page
+
+
+WARM_BUILD = """\
+import sys
+from scripts.math_render import Typesetter
+with Typesetter(sys.argv[1]) as warm:
+    warm.page(sys.argv[2], "a.md")
+    warm.stylesheet()
+    warm.write_fonts(sys.argv[3])
+    print(warm.typeset, warm._node is None, "fontTools.subset" in sys.modules)
+"""
+
+
+def test_a_warm_cache_cuts_no_font_and_imports_no_font_subsetter(tmp_path):
+    with Typesetter(tmp_path / "math") as cold:
+        cold.page(PAGE_A, "a.md")
+        cold.stylesheet()
+        cold.write_fonts(tmp_path / "cold")
+    result = subprocess.run(  # a fresh process, as a build is
+        [sys.executable, "-c", WARM_BUILD, str(tmp_path / "math"), PAGE_A, str(tmp_path / "warm")],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0", "True", "False"]
+    fonts = sorted(p.name for p in (tmp_path / "cold").iterdir())
+    assert fonts and fonts == sorted(p.name for p in (tmp_path / "warm").iterdir())
+    for name in fonts:
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
 def test_the_stylesheet_of_cached_formulas_is_the_one_mathjax_makes_for_them_together(tmp_path):
     """Formulas typeset by different processes (builds) still get exactly their CSS."""
     with Typesetter(tmp_path / "split") as first:
@@ -133,6 +187,17 @@ def test_an_svg_without_a_length_for_its_size_is_refused(tmp_path):
         svg_size(svg)
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="3in" height="72pt"/>')
     assert svg_size(svg) == (288, 96)  # CSS: 1in = 96px, 1pt = 1/72 in
+
+
+def test_an_svg_is_sized_from_its_root_however_far_into_the_file_it_starts(tmp_path):
+    svg = tmp_path / "f.svg"
+    prolog = '<?xml version="1.0"?>\n<!-- ' + "x" * 5000 + " -->\n"  # past the first reads
+    svg.write_text(prolog + '<svg xmlns="http://www.w3.org/2000/svg"\n' + " " * 2000
+                   + 'width="460.8pt" height="259.2pt"><g><path d="M 0 0"/></g></svg>')
+    assert svg_size(svg) == (614, 346)
+    svg.write_text(prolog)
+    with pytest.raises(ParseError):
+        svg_size(svg)  # no root element
 
 
 @pytest.mark.build

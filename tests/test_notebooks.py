@@ -53,6 +53,21 @@ def inline_images(page):
 # --- the committed notebooks --------------------------------------------------
 
 
+def test_style_blocks_end_where_a_lazy_match_ends_them():
+    """notebook_pages._STYLE is a faster spelling of <style…>(.*?)</style> (re.S)."""
+    from mkdocs_jupyter.nbconvert2 import nb2html
+
+    from scripts.notebook_pages import _STYLE
+
+    lazy = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.S)
+    tricky = ('<style a="b">x < y </styl </style >\n<p>z</p></style>\n <p>1</p>'
+              "<style></style><style>a</style></style>")
+    for text in (nb2html(str(ROOT / "docs" / "notebooks" / "first-network.ipynb")), tricky):
+        found = [m.span() + m.groups() for m in _STYLE.finditer(text)]
+        assert found and found == [m.span() + m.groups() for m in lazy.finditer(text)]
+
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_is_committed_without_outputs(name):
     nb = notebook(name)

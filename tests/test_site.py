@@ -1,8 +1,13 @@
 """The strict site build: clean, complete, and nothing fetched from elsewhere."""
 
 import html as html_lib
+import json
+import os
 import re
+import subprocess
+import sys
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from scripts.math_render import FONTS
@@ -127,7 +132,44 @@ def test_no_google_fonts_in_css(site):
 
 def test_figures_are_served_not_committed(site):
     assert (site / "figures/activations/relu-light.svg").is_file()
+    assert (site / "figures/loss-and-gradient-descent/training.json").is_file()  # fetched
+    assert not (site / "figures/activations/defaults.json").exists()  # read by the build
+    assert not (site / "figures/manifest.json").exists()
     assert not list(ROOT.joinpath("docs").rglob("*.svg"))
+
+
+# A build in this process that records the processes it starts and the modules it imports.
+RECORDED_BUILD = """\
+import json, subprocess, sys
+started, popen = [], subprocess.Popen.__init__
+def record(self, args, *rest, **kwargs):
+    started.append([str(a) for a in args] if isinstance(args, (list, tuple)) else [str(args)])
+    popen(self, args, *rest, **kwargs)
+subprocess.Popen.__init__ = record
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "--strict", "--site-dir", sys.argv[1]])
+except SystemExit as end:
+    assert not end.code, end.code
+print(json.dumps({"started": started, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.build
+def test_a_warm_build_starts_no_figure_builder_nor_node_and_imports_no_nnlib(site, tmp_path):
+    """The session's build left every cache current: the next build checks each key and
+    rebuilds nothing, so it needs neither nnlib (nor SciPy) nor another process of ours."""
+    result = subprocess.run([sys.executable, "-c", RECORDED_BUILD, str(tmp_path / "site")],
+                            cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    ours = [args for args in report["started"]
+            if any("build_figures" in a or "render.mjs" in a for a in args)]
+    assert ours == []
+    assert not {"nnlib", "scipy", "numpy", "fontTools.subset"} & set(report["modules"])
+    assert re.search(r"figures: \d+ current, 0 rebuilt", result.stdout)
+    assert re.search(r"math: \d+ formulas, 0 typeset", result.stdout)
 
 
 def test_notebook_output_does_not_depend_on_timing(monkeypatch):

@@ -11,7 +11,11 @@ widget is.
 """
 
 import json
+import os
 import random
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -34,6 +38,8 @@ from tests.browser import (
 
 PAGES = {"neuron": "neuron/", "explorer": "activations/",
          "training": "loss-and-gradient-descent/"}
+ELEMENTWISE = [name for name in ACTIVATIONS if name != "softmax"]  # softmax is not elementwise
+DEFAULTS = "scripts.figures.activation_defaults"
 JS = ROOT / "docs" / "javascripts"
 MODULE = "javascripts/widgets/{}.js"
 
@@ -50,13 +56,63 @@ def test_all_widget_javascript_is_at_most_20_kb_gzip():
     assert 3_000 < total <= WIDGET_JS_BUDGET, f"{total} bytes gzip"
 
 
-def test_every_activation_parameter_has_a_control_and_its_default_is_in_range():
-    expected = {(name, p) for name in widgets.elementwise() for p in ACTIVATIONS[name].defaults}
+@pytest.fixture(scope="module")
+def figures_dir(tmp_path_factory):
+    """The activation widgets' data, built by the figure builder as a site build builds it."""
+    out = tmp_path_factory.mktemp("figures")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(build_figures, "figure_modules", lambda: [DEFAULTS])
+    assert build_figures.build(out=out) == (0, 1, [])
+    patch.undo()
+    return out
+
+
+def test_the_widgets_read_nnlibs_elementwise_activations_and_defaults_in_order(figures_dir):
+    acts = widgets.activations(figures_dir)
+    assert list(acts) == ELEMENTWISE
+    for name, defaults in acts.items():
+        assert list(defaults.items()) == list(ACTIVATIONS[name].defaults.items()), name
+        assert [type(v) for v in defaults.values()] == [
+            type(v) for v in ACTIVATIONS[name].defaults.values()], name  # 1 stays 1, not 1.0
+
+
+def test_every_activation_parameter_has_a_control_and_its_default_is_in_range(figures_dir):
+    acts = widgets.activations(figures_dir)
+    expected = {(name, p) for name, defaults in acts.items() for p in defaults}
     assert expected == set(widgets.PARAM_RANGES) | set(widgets.PARAM_CHOICES)
     for (name, param), (lo, hi, _) in widgets.PARAM_RANGES.items():
         assert lo <= ACTIVATIONS[name].defaults[param] <= hi, (name, param)
     for (name, param), choices in widgets.PARAM_CHOICES.items():
         assert ACTIVATIONS[name].defaults[param] in choices
+
+
+@pytest.mark.build
+def test_an_edit_to_an_activations_default_reaches_the_widget(tmp_path):
+    """In a copy of nnlib and scripts, as ``mkdocs serve`` sees an edit: the builder rebuilds
+    the data (its key follows nnlib.activations) and the explorer's slider starts there."""
+    for name in ("nnlib", "scripts"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for module in (tmp_path / "scripts" / "figures").glob("*.py"):
+        if module.stem != DEFAULTS.rpartition(".")[2]:
+            module.unlink()
+    out = tmp_path / ".cache" / "figures"
+
+    def build_and_render():
+        result = subprocess.run([sys.executable, "-m", "scripts.build_figures"], cwd=tmp_path,
+                                capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(tmp_path)})
+        assert result.returncode == 0, result.stderr
+        return result.stdout, widgets.render("explorer", "nn0", "figures/", out)
+
+    slider = 'id="nn0-leaky_relu-alpha" name="leaky_relu-alpha" min="0" max="1" step="0.01" '
+    stdout, html = build_and_render()
+    assert "0 current, 1 rebuilt" in stdout and slider + 'value="0.01"' in html
+    source = tmp_path / "nnlib" / "activations.py"
+    text = source.read_text()
+    assert text.count("alpha=0.01") == 2  # leaky_relu and its derivative
+    source.write_text(text.replace("alpha=0.01", "alpha=0.25"))
+    stdout, html = build_and_render()
+    assert "0 current, 1 rebuilt" in stdout and slider + 'value="0.25"' in html
 
 
 def test_an_unknown_widget_fails_the_build_with_its_name():
@@ -173,7 +229,7 @@ def test_every_js_activation_matches_nnlib_to_1e_12(tab, site_url):
     zs = grid_z()
     names = tab.evaluate("async url => Object.keys((await import(url)).ACTIVATIONS)",
                          js_module(site_url, "activations"))
-    assert names == widgets.elementwise()  # every elementwise activation, in nnlib's order
+    assert names == ELEMENTWISE  # every elementwise activation, in nnlib's order
     cases = [(name, params) for name in names for params in PARAM_GRID.get(name, [{}])]
     js = tab.evaluate("""async ([url, cases, zs]) => {
       const {activation} = await import(url);
@@ -259,7 +315,7 @@ def widget_page(browser, site_url):
 def test_neuron_shows_nnlibs_z_and_a_for_many_settings(widget_page):
     page = widget_page("neuron")
     rng = random.Random(0)
-    names = widgets.elementwise()
+    names = ELEMENTWISE
     for i in range(120):
         values = {n: f"{rng.randint(-30, 30) / 10:g}" for n in ("w1", "w2", "b", "x1", "x2")}
         values["activation"] = names[i % len(names)]
@@ -276,7 +332,7 @@ def test_neuron_shows_nnlibs_z_and_a_for_many_settings(widget_page):
 @pytest.mark.browser
 def test_explorer_shows_nnlibs_value_and_slope_for_every_activation(widget_page):
     page = widget_page("explorer")
-    for name in widgets.elementwise():
+    for name in ELEMENTWISE:
         for params in PARAM_GRID.get(name, [{}]):
             for z in ("-6", "-3", "-1.25", "-0.75", "0", "0.05", "3", "5.5"):
                 values = {"activation": name, "z": z,
