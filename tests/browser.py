@@ -92,6 +92,20 @@ FIGURES = """() => [...document.querySelectorAll('.md-content img')]
 
 SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
+# cyrb53, a string's 53-bit hash: many computed styles compared without moving ~100 MB.
+HASH = """const hash = text => {
+    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  };
+"""
+
 # Pages compared in both palettes, at a phone's and a desktop's size.
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 SCHEMES = {"default": "light", "slate": "dark"}  # Material's palette, by the reader's preference

@@ -21,7 +21,7 @@ from mkdocs_jupyter.nbconvert2 import nb2html
 from PIL import Image, ImageChops
 
 from scripts.site_check import GZIP_LEVEL, ROOT
-from tests.browser import SCHEMES, WIDTHS
+from tests.browser import HASH, SCHEMES, WIDTHS
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 LINK = re.compile(r'<link rel="stylesheet" href="\.\./\.\./(assets/stylesheets/jupyter-(\w+)\.css)">')
@@ -94,18 +94,7 @@ STYLES = """(only) => {
     }
     return el.tagName + '.' + el.getAttribute('class') + ' ' + out.sort().join(';');
   };
-  const hash = text => {  // cyrb53
-    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-  };
-  const all = [...document.querySelectorAll('*')];
+""" + HASH + """  const all = [...document.querySelectorAll('*')];
   return only ? only.map(i => style(all[i])) : all.map(el => hash(style(el)));
 }"""
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops
 
 from scripts import tables
 from scripts.site_check import page_file, site_pages
-from tests.browser import SCHEMES, WIDTHS
+from tests.browser import HASH, SCHEMES, WIDTHS
 
 OPEN = tables.OPEN + '<table class="nn-table">'
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
@@ -133,18 +133,7 @@ STYLES = """(only) => {
     }
     return el.tagName + ' ' + out.join(';');
   };
-  const hash = text => {
-    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-  };
-  const all = [...document.querySelectorAll('.md-content, .md-content *')];
+""" + HASH + """  const all = [...document.querySelectorAll('.md-content, .md-content *')];
   return only ? only.map(i => style(all[i])) : all.map(el => hash(style(el)));
 }"""
 
