@@ -166,11 +166,14 @@ INFO = {
 
 
 def test_expected_for_an_edit_is_every_figure_of_every_dependent_module():
-    assert edit_loop.expected_for(INFO, "scripts.figures.a") == {
-        "a/one-light.svg", "a/one-dark.svg", "a/two-light.svg", "a/two-dark.svg"}
-    assert edit_loop.expected_for(INFO, "nnlib.losses") == edit_loop.svgs(
-        ["b/one", "c/1", "c/2", "c/3", "c/4"])
+    assert edit_loop.expected_for(INFO, "scripts.figures.a") == {"a/one", "a/two"}
+    assert edit_loop.expected_for(INFO, "nnlib.losses") == {"b/one", "c/1", "c/2", "c/3", "c/4"}
     assert edit_loop.expected_for(INFO, "nnlib.layers") == set()
+
+
+def test_the_files_of_a_figure_are_its_two_svgs_and_of_data_its_json():
+    assert edit_loop.outputs(["a/one", "w/frames.json"]) == {
+        "a/one-light.svg", "a/one-dark.svg", "w/frames.json"}
 
 
 def test_the_nnlib_edit_is_the_cheapest_that_re_renders_something():

@@ -7,13 +7,16 @@ that imports it, statically and transitively (``local_dependencies`` in
 fewest figures, and the nnlib module whose edit re-renders the fewest (but
 some) figures, to keep the run short. Both edits happen in the repository copy: a
 comment is appended to the file, then ``python -m scripts.build_figures`` runs
-there, and the SVGs it rewrote are compared with the expected ones.
+there, and the files it rewrote (SVGs; a widget's data, JSON) are compared with the expected
+ones.
 """
 
 import json
 import sys
+from pathlib import PurePosixPath
 
 from scripts.bench.common import PYTHON, Row, changed, run, snapshot
+from scripts.build_figures import output_files
 
 
 def inspect_modules():
@@ -49,16 +52,23 @@ def inspect_modules():
     print(json.dumps(info))
 
 
-def svgs(paths):
-    """The files the builder writes for figure ``paths``."""
-    return {f"{p}-{theme}.svg" for p in paths for theme in ("light", "dark")}
+def outputs(paths):
+    """The files the builder writes for registry ``paths``, relative to its folder."""
+    return {f.as_posix() for p in paths for f in output_files(PurePosixPath(), p).values()}
 
 
 def expected_for(info, module):
-    """SVG files to re-render when local ``module`` changes: every figure of every
-    figure module that is ``module`` or depends on it."""
-    return svgs(p for name, entry in info.items()
-                if name == module or module in entry["static"] for p in entry["figures"])
+    """Registry paths to re-render when local ``module`` changes: every figure (and data) of
+    every figure module that is ``module`` or depends on it."""
+    return {p for name, entry in info.items()
+            if name == module or module in entry["static"] for p in entry["figures"]}
+
+
+def written(folder):
+    """What ``changed`` compares: the builder's SVGs and JSON data, not its manifest."""
+    files = {**snapshot(folder), **snapshot(folder, "*.json")}
+    files.pop("manifest.json", None)
+    return files
 
 
 def cheapest_nnlib_edit(info):
@@ -94,11 +104,11 @@ def bench(ws, quick=False):
     total = sum(len(e["figures"]) for e in info.values())
 
     rows = []
-    before = snapshot(out)
+    before = written(out)
     report = build()
-    again = changed(before, snapshot(out))
-    rows.append(Row("edit loop", "no edit: figures re-rendered", len(again) // 2, unit="check",
-                    failed=bool(again), note=f"expected 0 of {total}; {report}"))
+    again = changed(before, written(out))
+    rows.append(Row("edit loop", "no edit: files re-rendered", len(again), unit="check",
+                    failed=bool(again), note=f"expected 0 files of {total} figures and data; {report}"))
 
     missing = {name: sorted(set(e["runtime"]) - set(e["static"]) - {name})
                for name, e in info.items()}
@@ -110,14 +120,15 @@ def bench(ws, quick=False):
     smallest = min(info, key=lambda name: (len(info[name]["figures"]), name))
     for module in (smallest, cheapest_nnlib_edit(info)):
         path = module_path(root, module)
-        before = snapshot(out)
+        before = written(out)
         with path.open("a") as f:
             f.write("\n# edited by scripts.bench.edit_loop\n")
         report = build()
-        got, want = changed(before, snapshot(out)), expected_for(info, module)
-        note = f"expected {len(want) // 2}; {report}"
-        if got != want:
-            note += f"; unexpected {sorted(got - want)[:4]}, missing {sorted(want - got)[:4]}"
-        rows.append(Row("edit loop", f"edit {path.relative_to(root)}: figures re-rendered",
-                        len(got) // 2, unit="check", failed=got != want, note=note))
+        want = expected_for(info, module)
+        got, files = changed(before, written(out)), outputs(want)
+        note = f"expected {len(files)} files of {len(want)} figures and data; {report}"
+        if got != files:
+            note += f"; unexpected {sorted(got - files)[:4]}, missing {sorted(files - got)[:4]}"
+        rows.append(Row("edit loop", f"edit {path.relative_to(root)}: files re-rendered",
+                        len(got), unit="check", failed=got != files, note=note))
     return rows
