@@ -1,7 +1,7 @@
 """MkDocs hook: build the figures and typeset the math, and serve both from the site itself;
 expand the widgets' placeholders (scripts/widgets.py); give the notebook pages their
 stylesheet, cut to what they use (scripts/notebook_css.py); wrap the content tables as
-Material's JavaScript would (scripts/tables.py).
+Material's JavaScript would (scripts/tables.py); make code blocks focusable (scripts/code_blocks.py).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
 rebuilds, so the modules it uses are reloaded each build, and figures are built
@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file by path, from any workin
 from scripts import (  # noqa: E402
     build_figures,
     cache_keys,
+    code_blocks,
     css_prune,
     math_render,
     notebook_css,
@@ -118,7 +119,7 @@ def on_page_content(html, page, config, files):
     elif 'class="nn-widget"' in html:  # widget placeholders: see scripts/widgets.py
         figures_url = get_relative_url("figures/x", page.url)[:-1]
         html = widgets.expand(html, figures_url, FIGURES)
-    return tables.wrap(page_images.size_images(html, page.url, files))
+    return code_blocks.focusable(tables.wrap(page_images.size_images(html, page.url, files)))
 
 
 @event_priority(-100)  # after the search plugin has indexed the page, TeX and all

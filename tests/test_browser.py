@@ -256,3 +256,19 @@ def test_screen_readers_get_every_formulas_mathml(browser, site_url):
     page.close()
     maths = [n for n in nodes if not n.get("ignored") and n.get("role", {}).get("value") == "MathMLMath"]
     assert formulas > 200 and len(maths) == formulas, (formulas, len(maths))
+
+
+def test_a_code_block_gets_its_copy_button_when_it_comes_into_view(browser, site_url):
+    """content.lazy: Material mounts a code block (copy button, scroll check) when it comes into
+    view, not all ~90 of an API page at load, each with a forced layout (README, Performance)."""
+    page = browser.new_page(viewport={"width": 412, "height": 823})
+    page.goto(site_url + "reference/activations/", wait_until="load")
+    page.wait_for_timeout(500)
+    blocks = page.locator(".md-content pre > code")
+    assert blocks.count() > 50
+    assert page.locator(".md-code__button").count() < 10, "copy buttons for blocks out of view"
+    last = page.locator(".md-content pre > code:not(details pre > code)").last
+    last.scroll_into_view_if_needed()
+    page.wait_for_function("code => code.closest('pre').querySelector('.md-code__button')",
+                           arg=last.element_handle())
+    page.close()

@@ -190,9 +190,9 @@ LEFT_OUT_THAT_MATCH = r"""([whole, cut]) => {
 def test_no_rule_left_out_matches_the_page_as_loaded(browser, site_url, whole_css, cut, name,
                                                      scheme):
     page = _open(browser, site_url, name, "desktop", scheme)
-    button = page.query_selector(".md-code__button")  # content.code.copy's, added by JS
-    if button:
-        button.click()  # and its "Copied to clipboard" dialog
+    # content.code.copy's button, added by JS when its block comes into view (content.lazy)
+    page.locator(".md-content pre > code").first.scroll_into_view_if_needed()
+    page.locator(".md-code__button").first.click()  # and its "Copied to clipboard" dialog
     _search(page, "gradient")  # Material's search results, built by JS
     found = page.evaluate(LEFT_OUT_THAT_MATCH, [whole_css, cut[1]])
     page.close()
