@@ -111,6 +111,17 @@ WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 SCHEMES = {"default": "light", "slate": "dark"}  # Material's palette, by the reader's preference
 
 
+def load_settled(page, url, scheme):
+    """Load ``url`` in ``page`` until nothing changes late (fonts in, Material's search status
+    line filled in when its index is ready); check the palette is ``scheme``; return ``page``."""
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    page.wait_for_function("() => /^Type/.test(document.querySelector('.md-search-result__meta')"
+                           ".textContent)")
+    assert page.evaluate(SCHEME) == scheme
+    return page
+
+
 def wait_for_math(page, timeout=30_000):
     """Wait (at most ``timeout`` ms) for the page's fonts, the math's among them, to load."""
     page.wait_for_function(FONTS_SETTLED, timeout=timeout)

@@ -21,7 +21,7 @@ from mkdocs_jupyter.nbconvert2 import nb2html
 from PIL import Image, ImageChops
 
 from scripts.site_check import GZIP_LEVEL, ROOT
-from tests.browser import HASH, SCHEMES, WIDTHS
+from tests.browser import HASH, SCHEMES, WIDTHS, load_settled
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
 LINK = re.compile(r'<link rel="stylesheet" href="\.\./\.\./(assets/stylesheets/jupyter-(\w+)\.css)">')
@@ -64,13 +64,7 @@ def _open(browser, site_url, name, width, scheme, css=None):
     if css is not None:
         page.route("**/assets/stylesheets/jupyter-*.css",
                    lambda route: route.fulfill(body=css, content_type="text/css"))
-    page.goto(f"{site_url}notebooks/{name}/", wait_until="networkidle")
-    page.wait_for_function("() => document.fonts.status === 'loaded'")
-    # Material's search fills in its status line when its index is ready: a late change
-    page.wait_for_function("() => /^Type/.test(document.querySelector('.md-search-result__meta')"
-                           ".textContent)")
-    assert page.evaluate("() => document.body.dataset.mdColorScheme") == scheme
-    return page
+    return load_settled(page, f"{site_url}notebooks/{name}/", scheme)
 
 
 # Every element's computed style, and its ::before and ::after where they show: one string

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops
 
 from scripts import tables
 from scripts.site_check import page_file, site_pages
-from tests.browser import HASH, SCHEMES, WIDTHS
+from tests.browser import HASH, SCHEMES, WIDTHS, load_settled
 
 OPEN = tables.OPEN + '<table class="nn-table">'
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
@@ -165,13 +165,7 @@ def _open(browser, site_url, width, scheme, material_wraps):
             response = route.fetch()
             route.fulfill(response=response, body=as_material_wraps_it(response.text()))
         page.route("**/notation/", undo)
-    page.goto(f"{site_url}notation/", wait_until="networkidle")
-    page.wait_for_function("() => document.fonts.status === 'loaded'")
-    # Material's search fills in its status line when its index is ready: a late change
-    page.wait_for_function("() => /^Type/.test(document.querySelector('.md-search-result__meta')"
-                           ".textContent)")
-    assert page.evaluate("() => document.body.dataset.mdColorScheme") == scheme
-    return page
+    return load_settled(page, f"{site_url}notation/", scheme)
 
 
 @pytest.mark.browser
