@@ -1,7 +1,8 @@
 """MkDocs hook: build the figures and typeset the math, and serve both from the site itself;
 expand the widgets' placeholders (scripts/widgets.py); give the notebook pages their
 stylesheet, cut to what they use (scripts/notebook_css.py); wrap the content tables as
-Material's JavaScript would (scripts/tables.py); make code blocks focusable (scripts/code_blocks.py).
+Material's JavaScript would (scripts/tables.py); make code blocks focusable (scripts/code_blocks.py);
+run the theme's scripts after the first paint (scripts/script_loader.py, a template filter).
 
 Kept thin on purpose: MkDocs does not reload a hook between ``mkdocs serve``
 rebuilds, so the modules it uses are reloaded each build, and figures are built
@@ -36,6 +37,7 @@ from scripts import (  # noqa: E402
     notebook_pages,
     notebooks,
     page_images,
+    script_loader,
     tables,
     widgets,
 )
@@ -54,7 +56,7 @@ def on_config(config):
     # mkdocs serve: edits to them count from the next build (cache_keys before build_figures,
     # which imports from it).
     for module in (cache_keys, build_figures, math_render, css_prune, notebook_css, tables,
-                   widgets):
+                   widgets, script_loader):
         importlib.reload(module)
     typesetter = math_render.Typesetter()
     stylesheet = notebook_css.Stylesheet(config)
@@ -111,6 +113,11 @@ def on_files(files, config):
 
 def _add(files, config, uri, path):
     files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+
+def on_env(env, config, files):
+    env.filters["after_first_paint"] = script_loader.after_first_paint  # scripts/theme/main.html
+    return env
 
 
 def on_page_content(html, page, config, files):

@@ -151,12 +151,19 @@ def listen(page):
     return log
 
 
+# The theme's scripts (Material's bundle, the site's) have run: they start after the first
+# paint (scripts/script_loader.py), so a page's "load" can come before them.
+SCRIPTS_RAN = "() => window.__scripts"
+
+
 def switch_scheme(page, scheme):
-    """Click the palette toggle that switches to ``scheme`` ("slate" or "default").
+    """Click the palette toggle that switches to ``scheme`` ("slate" or "default"), once the
+    palette's script has run.
 
     A DOM click on the toggle's label: Playwright's click would first wait for the header to
     stop moving, about a second per page for nothing.
     """
+    page.evaluate(SCRIPTS_RAN)
     toggle = page.evaluate(
         "s => document.querySelector(`input[data-md-color-scheme='${s}']`).id", scheme
     )

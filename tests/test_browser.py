@@ -30,6 +30,7 @@ from tests.browser import (
     IMAGE_SIZES,
     MATH_STATE,
     SCHEME,
+    SCRIPTS_RAN,
     axe_violations,
     listen,
     math_problems,
@@ -224,6 +225,27 @@ def test_first_visit_loads_the_page_its_eager_images_and_its_math_fonts(visits, 
     assert not problems, report(problems)
 
 
+def first_visit_trace(browser, url, tmp_path, **page_options):
+    """Chromium's timeline of a first visit to ``url``, until a second after the theme's scripts
+    ran (what Material does then included), and the page's element count."""
+    page = browser.new_page(**page_options)
+    trace = tmp_path / "trace.json"
+    browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline"])
+    page.goto(url, wait_until="load")
+    page.evaluate(SCRIPTS_RAN)
+    page.wait_for_timeout(1000)
+    browser.stop_tracing()
+    elements = page.evaluate("document.getElementsByTagName('*').length")
+    page.close()
+    return json.loads(trace.read_text())["traceEvents"], elements
+
+
+def style_passes(events, start=0, end=float("inf")):
+    """The elements each style pass between timestamps ``start`` and ``end`` restyled."""
+    return [e["args"]["elementCount"] for e in events if e.get("name") == "UpdateLayoutTree"
+            and "elementCount" in e.get("args", {}) and start <= e["ts"] <= end]
+
+
 @pytest.mark.parametrize("path", ["backpropagation/", "notation/"])
 def test_the_page_is_styled_once_as_it_loads(browser, site_url, path, tmp_path):
     """Every style pass of a first visit, added up: the page's elements styled about once, not
@@ -231,17 +253,30 @@ def test_the_page_is_styled_once_as_it_loads(browser, site_url, path, tmp_path):
     Performance); Material's palette toggle, instant navigation's stylesheet links, its table
     wrapping and the classes it puts on <html> each added one before the site designed them out.
     """
-    page = browser.new_page()
-    trace = tmp_path / "trace.json"
-    browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline"])
-    page.goto(site_url + path, wait_until="load")
-    page.wait_for_timeout(1000)  # what Material does on DOMContentLoaded and after
-    browser.stop_tracing()
-    elements = page.evaluate("document.getElementsByTagName('*').length")
-    page.close()
-    passes = [e["args"]["elementCount"] for e in json.loads(trace.read_text())["traceEvents"]
-              if e.get("name") == "UpdateLayoutTree" and "elementCount" in e.get("args", {})]
+    events, elements = first_visit_trace(browser, site_url + path, tmp_path)
+    passes = style_passes(events)
     assert sum(passes) < 1.5 * elements, f"{elements} elements; passes over 100: {[n for n in passes if n > 100]}"
+
+
+def test_the_themes_scripts_run_after_the_first_paint(browser, site_url, tmp_path):
+    """Material's bundle runs once the page has painted, and restyles next to nothing. Run while
+    the page was parsed, as its plain script tag had it, its first read of the scroll position
+    made the browser style and lay out the whole page inside it, before anything was shown, in
+    about half of the loads (README, Performance)."""
+    events, elements = first_visit_trace(browser, site_url + "forward-propagation/", tmp_path,
+                                         viewport={"width": 412, "height": 823})
+    parsed = min(e["ts"] for e in events if e.get("name") == "ParseHTML")
+    painted = min(e["ts"] for e in events if e.get("name") == "Paint" and e["ts"] > parsed)
+    bundle = "/assets/javascripts/bundle."
+    asked = [e["ts"] for e in events if e.get("name") == "ResourceSendRequest"
+             and bundle in e["args"]["data"]["url"]]
+    runs = [e for e in events if e.get("name") == "EvaluateScript"
+            and bundle in e["args"]["data"].get("url", "")]
+    assert len(asked) == 1 and len(runs) == 1, (asked, runs)
+    assert asked[0] > painted, "the bundle was requested before the first paint"
+    run = runs[0]
+    restyled = sum(style_passes(events, run["ts"], run["ts"] + run["dur"]))
+    assert restyled < 0.02 * elements, f"the bundle restyled {restyled} of {elements} elements"
 
 
 def test_screen_readers_get_every_formulas_mathml(browser, site_url):
@@ -263,6 +298,7 @@ def test_a_code_block_gets_its_copy_button_when_it_comes_into_view(browser, site
     view, not all ~90 of an API page at load, each with a forced layout (README, Performance)."""
     page = browser.new_page(viewport={"width": 412, "height": 823})
     page.goto(site_url + "reference/activations/", wait_until="load")
+    page.evaluate(SCRIPTS_RAN)
     page.wait_for_timeout(500)
     blocks = page.locator(".md-content pre > code")
     assert blocks.count() > 50
