@@ -87,12 +87,32 @@ def _stable_ids(svg):
     return _HASHED_ID.sub(rename, svg)
 
 
-def _render_task(module_name, path):
-    try:
-        importlib.import_module(module_name)
-        return path, render(path), None
-    except Exception:
-        return path, None, traceback.format_exc()
+def _render_task(module_name, paths):
+    """Render ``paths`` (figures of one module) in turn: [(path, svgs, error)]."""
+    importlib.import_module(module_name)  # imported by build(), before the workers fork
+    results = []
+    for path in paths:
+        try:
+            results.append((path, render(path), None))
+        except Exception:
+            results.append((path, None, traceback.format_exc()))
+    return results
+
+
+def _tasks(stale_paths):
+    """The render tasks of ``{module: [paths]}``: (module, paths) pairs, in the order to hand
+    them out. A module that caches what its figures share (a ``functools.cache``, say
+    training runs) renders all its figures in one task, so that a worker computes them once;
+    any other figure is a task of its own. Larger tasks first: the small ones even out the
+    workers at the end."""
+    tasks = []
+    for name, paths in stale_paths.items():
+        module = importlib.import_module(name)
+        if any(hasattr(value, "cache_info") for value in vars(module).values()):
+            tasks.append((name, paths))
+        else:
+            tasks += [(name, [path]) for path in paths]
+    return sorted(tasks, key=lambda task: -len(task[1]))  # stable: the order within a size
 
 
 def output_files(out, path):
@@ -144,7 +164,7 @@ def build(out=OUT, force=False, jobs=None):
     """Bring the figures in ``out`` up to date. Return (current, rebuilt, errors)."""
     _, manifest, stale = check(out, force)
     current = sum(len(entry["figures"]) for entry in manifest.values())
-    tasks, import_errors = [], {}
+    stale_paths, import_errors = {}, {}
     for name, key in stale.items():
         try:
             importlib.import_module(name)
@@ -153,27 +173,30 @@ def build(out=OUT, force=False, jobs=None):
             continue
         paths = sorted(p for p, fig in FIGURES.items() if fig.module == name)
         manifest[name] = {"key": key, "figures": paths}
-        tasks += [(name, p) for p in paths]
+        stale_paths[name] = paths
 
     errors = {}
-    for path, svgs, error in _run(tasks, jobs):
+    for path, svgs, error in _run(_tasks(stale_paths), jobs):
         if error:
             errors[path] = f"figure {path!r} failed:\n{error}"
             continue
         for theme, file in output_files(out, path).items():
             _write(file, svgs[theme])
-    for name in {name for name, path in tasks if path in errors}:
-        del manifest[name]  # rebuilt again next time
+    for name, paths in stale_paths.items():
+        if errors.keys() & set(paths):
+            del manifest[name]  # rebuilt again next time
     for file in _orphans(out, manifest):
         file.unlink()
     _write(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode())
-    return current, len(tasks) - len(errors), [*import_errors.values(), *errors.values()]
+    rendered = sum(len(paths) for paths in stale_paths.values())
+    return current, rendered - len(errors), [*import_errors.values(), *errors.values()]
 
 
 def _run(tasks, jobs):
+    """Every (path, svgs, error) of ``tasks``, on ``jobs`` workers (default: one per core)."""
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
-        return [_render_task(*t) for t in tasks]
+        return [result for task in tasks for result in _render_task(*task)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -181,8 +204,17 @@ def _run(tasks, jobs):
     import matplotlib.figure  # noqa: F401
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(_render_task, *zip(*tasks)))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_blas_thread) as pool:
+        return [result for results in pool.map(_render_task, *zip(*tasks)) for result in results]
+
+
+def _one_blas_thread():
+    """A worker's BLAS (OpenBLAS starts a thread per core) to one thread: with a worker per
+    core, a thread per core each oversubscribed the cores, and the training runs some figures
+    make took twice as long as in one process."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def _orphans(out, manifest):

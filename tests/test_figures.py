@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import scripts.figures.activations  # noqa: F401  (registers the figures rendered below)
+import scripts.figures.regularisation  # noqa: F401
 from scripts import build_figures, cache_keys
 from scripts.figure_registry import FIGURES
 
@@ -184,6 +185,19 @@ def test_two_processes_render_every_figure_to_the_same_bytes(tmp_path):
     assert files[0] == files[1] and len(files[0]) >= 2 * len(build_figures.figure_modules())
     differing = [f for f in files[0] if (outs[0] / f).read_bytes() != (outs[1] / f).read_bytes()]
     assert differing == []
+
+
+def test_figures_that_share_cached_runs_are_one_task_of_a_parallel_build():
+    """Regularisation's two figures draw the same trained networks (a functools.cache): one
+    task, so one worker trains them once. Activation figures share nothing: one task each,
+    after the larger task, to even the workers out at the end."""
+    stale = {name: sorted(p for p, f in FIGURES.items() if f.module == name)
+             for name in ("scripts.figures.activations", "scripts.figures.regularisation")}
+    assert len(stale["scripts.figures.regularisation"]) == 2
+    tasks = build_figures._tasks(stale)
+    assert tasks == [("scripts.figures.regularisation", stale["scripts.figures.regularisation"]),
+                     *[("scripts.figures.activations", [p])
+                       for p in stale["scripts.figures.activations"]]]
 
 
 def test_a_failing_figure_fails_the_build_with_its_name_and_traceback(tmp_path, monkeypatch):
