@@ -65,8 +65,28 @@ def render(path):
             draw(fig)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="svg", metadata={"Date": None})
-        svgs[theme] = _stable_ids(buffer.getvalue())
+        svgs[theme] = _whole_pixels(_stable_ids(buffer.getvalue()))
     return svgs
+
+
+_SIZE = re.compile(rb'(<svg\b[^>]*?) width="([0-9.]+)pt" height="([0-9.]+)pt"')
+
+
+def _whole_pixels(svg):
+    """The SVG with its root's size in whole CSS pixels, rounded; the viewBox keeps the drawing.
+
+    A page gives an image its size in whole pixels (scripts/page_images.py), which it lays out
+    before the image arrives. matplotlib writes points: 460.8pt by 216pt is 614.4 by 288 px,
+    a shade wider than 614 by 288, so a lazy figure moved what follows it by 0.2 px on arrival.
+    """
+    def pixels(match):
+        width, height = (round(float(v) * 4 / 3) for v in match.group(2, 3))
+        return b'%s width="%dpx" height="%dpx"' % (match.group(1), width, height)
+
+    svg, found = _SIZE.subn(pixels, svg, count=1)
+    if not found:
+        raise ValueError("the SVG's root has no width and height in points")
+    return svg
 
 
 _HASHED_ID = re.compile(rb"\b([pm])([0-9a-f]{10})\b")

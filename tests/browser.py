@@ -69,11 +69,13 @@ BROKEN_IMAGES = """async () => {
 }"""
 
 # The size the page laid each image out at before it loaded (its width and height attributes)
-# against the size of the image the browser then loaded.
+# against the size of the image the browser then loaded (whole pixels), and the box it is laid
+# out in once loaded (its own aspect ratio, to the fraction of a pixel).
 IMAGE_SIZES = """() => [...document.images].map(img => ({
   src: img.getAttribute('src'),
   declared: [img.getAttribute('width'), img.getAttribute('height')].map(Number),
   natural: [img.naturalWidth, img.naturalHeight],
+  box: [img.getBoundingClientRect().width, img.getBoundingClientRect().height],  // 0: hidden
 }))"""
 
 # The #only-light / #only-dark figure variants: which ones Material's CSS shows.

@@ -29,6 +29,7 @@ from scripts.figures import training as training_figures
 from scripts.site_check import ROOT, WIDGET_DATA_BUDGET, WIDGET_JS_BUDGET, gzip_size, is_foreign
 from tests.browser import (
     AXE_LIGHT,
+    SCRIPTS_RAN,
     axe_violations,
     listen,
     start_axe,
@@ -501,6 +502,7 @@ def test_initialising_a_widget_shifts_no_layout(browser, site_url, kind):
                 content_type="text/javascript",
                 body="export function mount() {} export function unmount() {}"))
         page.goto(site_url + PAGES[kind], wait_until="load")
+        page.evaluate(SCRIPTS_RAN)  # Material's and the widgets' (the stub's, or the real)
         page.evaluate("() => document.fonts.ready.then(() => true)")  # math typeset at build
         if not stub:
             page.wait_for_function(WIDGETS_READY)
