@@ -416,3 +416,21 @@ def test_spin_calibration_runs_parallel_loops_in_two_processes(tmp_path, monkeyp
         path.unlink()
     figure_stage.spin_serial(5)
     assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == [str(os.getpid())] * 2
+
+
+def test_a_bare_build_renders_the_themes_overrides_without_the_hook(tmp_path):
+    """The bare build keeps scripts/theme but has no hook: its templates must not need one
+    (the script loader's filter is the hook's), and the scripts stay Material's own tags."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "theme").symlink_to(ROOT / "scripts" / "theme")
+    (tmp_path / "nnlib").mkdir()  # watched
+    text = (ROOT / "mkdocs.yml").read_text()
+    (tmp_path / "mkdocs.yml").write_text(text[:text.index("\nnav:")] + text[text.index("\ntheme:"):])
+    (tmp_path / "bare.yml").write_text(bare_config((tmp_path / "mkdocs.yml").read_text()))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "bare.yml"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert '<script src="assets/javascripts/bundle.' in html and "__scripts" not in html
