@@ -62,7 +62,7 @@ doctest: install  ## only the examples on the pages and in nnlib's docstrings
 figures: install  ## build the figures alone (FORCE=1 rebuilds all)
 	$(BIN)/python -m scripts.build_figures $(if $(FORCE),--force)
 
-bench: install $(LIGHTHOUSE_STAMP)  ## benchmarks: print a table, fail if a target is missed (~11 min)
+bench: install $(LIGHTHOUSE_STAMP)  ## benchmarks: print a table, fail if a target is missed (~10 min)
 	$(BIN)/python -m scripts.bench
 
 clean:
