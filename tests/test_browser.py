@@ -271,7 +271,7 @@ def test_the_themes_scripts_run_after_the_first_paint(browser, site_url, tmp_pat
     """Material's bundle runs once the page has painted, and restyles next to nothing. Run while
     the page was parsed, as its plain script tag had it, its first read of the scroll position
     made the browser style and lay out the whole page inside it, before anything was shown, in
-    about half of the loads (README, Performance)."""
+    many loads (README, Performance)."""
     events, elements = first_visit_trace(browser, site_url + "forward-propagation/", tmp_path,
                                          viewport={"width": 412, "height": 823})
     parsed = min(e["ts"] for e in events if e.get("name") == "ParseHTML")
