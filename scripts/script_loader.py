@@ -13,8 +13,9 @@ forward-propagation/ that Lighthouse traced (README, Performance).
 the same order, once the browser reports the first contentful paint (a ``paint``
 PerformanceObserver; the next frame, where that is not supported), so that they and the search
 index Material then fetches (120 KB) do not compete with what the first paint needs. Material
-waits for ``DOMContentLoaded``, which has fired by then, so the loader dispatches it again for
-Material's listener once they have run. ``window.__scripts`` is a promise that resolves then
+waits for ``DOMContentLoaded``, which has fired by then, so the loader dispatches it again once
+they have run (Material listens once: had the browser's come after all, it would have been the
+one). ``window.__scripts`` is a promise that resolves then
 (the browser tests wait on it).
 """
 
